@@ -1,0 +1,103 @@
+package dev.spectra.common.job;
+
+import dev.spectra.common.tenant.TenantId;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A job as stored in the job table. Immutable: every change returns a copy, and the job table writes
+ * that copy with a compare-and-set on {@link #version()}.
+ *
+ * @param databaseUser the tenant's warehouse user, resolved by the gateway from the tenant registry
+ * @param statementId  the Data API statement id, set before the statement is tracked; null until then
+ * @param rowCount     rows in the result, once known
+ * @param error        why the job ended without a result; null otherwise
+ * @param resultJson   the inline result document, once delivered
+ */
+public record Job(
+        TenantId tenantId,
+        JobId jobId,
+        JobStatus status,
+        long version,
+        String sql,
+        String databaseUser,
+        Instant submittedAt,
+        Instant updatedAt,
+        Instant expiresAt,
+        String statementId,
+        Long rowCount,
+        JobError error,
+        String resultJson) {
+
+    public Job {
+        requireNonNull(tenantId, "tenantId is null");
+        requireNonNull(jobId, "jobId is null");
+        requireNonNull(status, "status is null");
+        requireNonNull(sql, "sql is null");
+        requireNonNull(databaseUser, "databaseUser is null");
+        requireNonNull(submittedAt, "submittedAt is null");
+        requireNonNull(updatedAt, "updatedAt is null");
+        requireNonNull(expiresAt, "expiresAt is null");
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be positive: " + version);
+        }
+    }
+
+    public static Job queued(TenantId tenantId, JobId jobId, String sql, String databaseUser, Instant now, Duration retention) {
+        return new Job(tenantId, jobId, JobStatus.QUEUED, 1, sql, databaseUser, now, now, now.plus(retention),
+                null, null, null, null);
+    }
+
+    /** A copy in state {@code to}; throws if the transition table does not allow it. */
+    public Job transitionTo(JobStatus to, Instant now) {
+        if (!JobStatus.isAllowedTransition(status, to)) {
+            throw new IllegalJobTransitionException(jobId, status, to);
+        }
+        return new Job(tenantId, jobId, to, version, sql, databaseUser, submittedAt, now, expiresAt,
+                statementId, rowCount, error, resultJson);
+    }
+
+    /** A copy that ended in {@code terminal} (FAILED, CANCELLED or TIMED_OUT) for the given reason. */
+    public Job endWith(JobStatus terminal, JobError reason, Instant now) {
+        requireNonNull(reason, "reason is null");
+        if (!terminal.isTerminal() || terminal == JobStatus.SUCCEEDED) {
+            throw new IllegalArgumentException("not an unsuccessful ending: " + terminal);
+        }
+        return transitionTo(terminal, now).withError(reason);
+    }
+
+    public Job succeeded(long rows, String result, Instant now) {
+        requireNonNull(result, "result is null");
+        Job done = transitionTo(JobStatus.SUCCEEDED, now);
+        return new Job(tenantId, jobId, done.status, version, sql, databaseUser, submittedAt, now, expiresAt,
+                statementId, rows, error, result);
+    }
+
+    public Job withStatementId(String id, Instant now) {
+        requireNonNull(id, "id is null");
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, now, expiresAt,
+                id, rowCount, error, resultJson);
+    }
+
+    public Job withRowCount(long rows) {
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, updatedAt, expiresAt,
+                statementId, rows, error, resultJson);
+    }
+
+    Job withVersion(long newVersion) {
+        return new Job(tenantId, jobId, status, newVersion, sql, databaseUser, submittedAt, updatedAt, expiresAt,
+                statementId, rowCount, error, resultJson);
+    }
+
+    private Job withError(JobError reason) {
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, updatedAt, expiresAt,
+                statementId, rowCount, reason, resultJson);
+    }
+
+    public boolean hasStatement() {
+        return statementId != null;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.spectra.common.job;
+
+import dev.spectra.common.tenant.TenantId;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The job table's item layout and the requests every service uses on it. Requests, not calls, so
+ * the reactive gateway and the blocking workers share one definition of the table.
+ *
+ * <p>The key is {@code (tenant_id, job_id)}: a job can only be addressed together with its tenant,
+ * so another tenant's job id is simply absent. Every write after the first is a compare-and-set on
+ * {@code version}; a {@code ConditionalCheckFailedException} means another writer got there first.
+ */
+public final class JobTable {
+
+    public static final String DEFAULT_NAME = "spectra-jobs";
+
+    static final String TENANT_ID = "tenant_id";
+    static final String JOB_ID = "job_id";
+    static final String STATUS = "status";
+    static final String VERSION = "version";
+    static final String SQL = "sql";
+    static final String DATABASE_USER = "database_user";
+    static final String SUBMITTED_AT = "submitted_at";
+    static final String UPDATED_AT = "updated_at";
+    /** Epoch seconds; the table's TTL attribute. */
+    public static final String EXPIRES_AT = "expires_at";
+    static final String STATEMENT_ID = "statement_id";
+    static final String ROW_COUNT = "row_count";
+    static final String ERROR_CODE = "error_code";
+    static final String ERROR_MESSAGE = "error_message";
+    static final String ERROR_RETRYABLE = "error_retryable";
+    static final String RESULT = "result";
+
+    private JobTable() {}
+
+    /** A job write and the job as it stands once that write succeeds. */
+    public record Write(PutItemRequest request, Job written) {
+        public Write {
+            requireNonNull(request, "request is null");
+            requireNonNull(written, "written is null");
+        }
+    }
+
+    public static Map<String, AttributeValue> key(TenantId tenantId, JobId jobId) {
+        return Map.of(TENANT_ID, s(tenantId.value()), JOB_ID, s(jobId.value()));
+    }
+
+    public static GetItemRequest get(String table, TenantId tenantId, JobId jobId) {
+        return GetItemRequest.builder().tableName(table).key(key(tenantId, jobId)).consistentRead(true).build();
+    }
+
+    /** Creates a job that must not exist yet. */
+    public static PutItemRequest insert(String table, Job job) {
+        return PutItemRequest.builder()
+                .tableName(table)
+                .item(toItem(job))
+                .conditionExpression("attribute_not_exists(#job_id)")
+                .expressionAttributeNames(Map.of("#job_id", JOB_ID))
+                .build();
+    }
+
+    /** Replaces {@code current} with {@code next}, only if the stored job is still at {@code current}'s version. */
+    public static Write replace(String table, Job current, Job next) {
+        if (!current.tenantId().equals(next.tenantId()) || !current.jobId().equals(next.jobId())) {
+            throw new IllegalArgumentException("cannot replace a job with another job");
+        }
+        Job written = next.withVersion(current.version() + 1);
+        PutItemRequest request = PutItemRequest.builder()
+                .tableName(table)
+                .item(toItem(written))
+                .conditionExpression("#version = :expected")
+                .expressionAttributeNames(Map.of("#version", VERSION))
+                .expressionAttributeValues(Map.of(":expected", n(current.version())))
+                .build();
+        return new Write(request, written);
+    }
+
+    public static CreateTableRequest createTable(String table) {
+        return CreateTableRequest.builder()
+                .tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName(TENANT_ID).attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName(JOB_ID).attributeType(ScalarAttributeType.S).build())
+                .keySchema(
+                        KeySchemaElement.builder().attributeName(TENANT_ID).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(JOB_ID).keyType(KeyType.RANGE).build())
+                .build();
+    }
+
+    public static Map<String, AttributeValue> toItem(Job job) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(TENANT_ID, s(job.tenantId().value()));
+        item.put(JOB_ID, s(job.jobId().value()));
+        item.put(STATUS, s(job.status().name()));
+        item.put(VERSION, n(job.version()));
+        item.put(SQL, s(job.sql()));
+        item.put(DATABASE_USER, s(job.databaseUser()));
+        item.put(SUBMITTED_AT, s(job.submittedAt().toString()));
+        item.put(UPDATED_AT, s(job.updatedAt().toString()));
+        item.put(EXPIRES_AT, n(job.expiresAt().getEpochSecond()));
+        if (job.statementId() != null) {
+            item.put(STATEMENT_ID, s(job.statementId()));
+        }
+        if (job.rowCount() != null) {
+            item.put(ROW_COUNT, n(job.rowCount()));
+        }
+        if (job.error() != null) {
+            item.put(ERROR_CODE, s(job.error().code()));
+            item.put(ERROR_MESSAGE, s(job.error().message()));
+            item.put(ERROR_RETRYABLE, AttributeValue.fromBool(job.error().retryable()));
+        }
+        if (job.resultJson() != null) {
+            item.put(RESULT, s(job.resultJson()));
+        }
+        return item;
+    }
+
+    public static Job fromItem(Map<String, AttributeValue> item) {
+        JobError error = item.containsKey(ERROR_CODE)
+                ? new JobError(item.get(ERROR_CODE).s(), item.get(ERROR_MESSAGE).s(), item.get(ERROR_RETRYABLE).bool())
+                : null;
+        return new Job(
+                TenantId.of(item.get(TENANT_ID).s()),
+                JobId.of(item.get(JOB_ID).s()),
+                JobStatus.valueOf(item.get(STATUS).s()),
+                Long.parseLong(item.get(VERSION).n()),
+                item.get(SQL).s(),
+                item.get(DATABASE_USER).s(),
+                Instant.parse(item.get(SUBMITTED_AT).s()),
+                Instant.parse(item.get(UPDATED_AT).s()),
+                Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())),
+                stringOrNull(item, STATEMENT_ID),
+                item.containsKey(ROW_COUNT) ? Long.parseLong(item.get(ROW_COUNT).n()) : null,
+                error,
+                stringOrNull(item, RESULT));
+    }
+
+    private static String stringOrNull(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

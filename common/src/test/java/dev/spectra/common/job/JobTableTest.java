@@ -1,0 +1,73 @@
+package dev.spectra.common.job;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+import static dev.spectra.common.job.JobFixtures.ACME;
+import static dev.spectra.common.job.JobFixtures.GLOBEX;
+import static dev.spectra.common.job.JobFixtures.NOW;
+import static dev.spectra.common.job.JobFixtures.aQueuedJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobTableTest {
+
+    @Test
+    void itemRoundTripsEveryField() {
+        Job job = aQueuedJob().in(JobStatus.RUNNING)
+                .withStatementId("d9b6c0c3-statement", NOW)
+                .transitionTo(JobStatus.DELIVERING, NOW)
+                .succeeded(7, "{\"rows\":[]}", NOW.plusSeconds(1));
+
+        assertThat(JobTable.fromItem(JobTable.toItem(job))).isEqualTo(job);
+    }
+
+    @Test
+    void failedJobRoundTripsItsError() {
+        Job job = aQueuedJob().in(JobStatus.FAILED);
+
+        assertThat(JobTable.fromItem(JobTable.toItem(job)).error()).isEqualTo(job.error());
+    }
+
+    @Test
+    void absentOptionalFieldsAreNotWritten() {
+        assertThat(JobTable.toItem(aQueuedJob().build()))
+                .doesNotContainKeys("statement_id", "row_count", "error_code", "result");
+    }
+
+    @Test
+    void keyIsTenantAndJob() {
+        Job job = aQueuedJob().forTenant(GLOBEX).build();
+
+        assertThat(JobTable.key(job.tenantId(), job.jobId()))
+                .containsOnlyKeys("tenant_id", "job_id")
+                .extractingByKey("tenant_id").extracting(value -> value.s()).isEqualTo("globex");
+    }
+
+    @Test
+    void insertRefusesToOverwriteAnExistingJob() {
+        PutItemRequest insert = JobTable.insert("jobs", aQueuedJob().build());
+
+        assertThat(insert.conditionExpression()).isEqualTo("attribute_not_exists(#job_id)");
+    }
+
+    @Test
+    void replaceIsACompareAndSetOnTheCurrentVersion() {
+        Job current = aQueuedJob().build();
+
+        JobTable.Write write = JobTable.replace("jobs", current, current.transitionTo(JobStatus.RUNNING, NOW));
+
+        assertThat(write.written().version()).isEqualTo(2);
+        assertThat(write.request().item().get("version").n()).isEqualTo("2");
+        assertThat(write.request().conditionExpression()).isEqualTo("#version = :expected");
+        assertThat(write.request().expressionAttributeValues().get(":expected").n()).isEqualTo("1");
+    }
+
+    @Test
+    void replaceRefusesAnotherTenantsJob() {
+        Job acme = aQueuedJob().forTenant(ACME).build();
+        Job globex = aQueuedJob().forTenant(GLOBEX).withId(acme.jobId()).build();
+
+        assertThatThrownBy(() -> JobTable.replace("jobs", acme, globex)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

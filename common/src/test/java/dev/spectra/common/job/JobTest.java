@@ -1,0 +1,67 @@
+package dev.spectra.common.job;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.spectra.common.job.JobFixtures.GLOBEX;
+import static dev.spectra.common.job.JobFixtures.NOW;
+import static dev.spectra.common.job.JobFixtures.aQueuedJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobTest {
+
+    @Test
+    void newJobIsQueuedAtVersionOneAndExpiresAfterRetention() {
+        Job job = aQueuedJob().forTenant(GLOBEX).build();
+
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(job.version()).isEqualTo(1);
+        assertThat(job.databaseUser()).isEqualTo("globex_user");
+        assertThat(job.expiresAt()).isEqualTo(NOW.plusSeconds(7 * 24 * 3600));
+    }
+
+    @Test
+    void refusedTransitionNamesBothStates() {
+        Job succeeded = aQueuedJob().in(JobStatus.SUCCEEDED);
+
+        assertThatThrownBy(() -> succeeded.transitionTo(JobStatus.RUNNING, NOW))
+                .isInstanceOf(IllegalJobTransitionException.class)
+                .hasMessageContaining("SUCCEEDED")
+                .hasMessageContaining("RUNNING");
+    }
+
+    @Test
+    void endingRecordsTheReason() {
+        JobError reason = new JobError("QUERY_FAILED", "relation \"nope\" does not exist", false);
+
+        Job failed = aQueuedJob().in(JobStatus.RUNNING).endWith(JobStatus.FAILED, reason, NOW.plusSeconds(3));
+
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error()).isEqualTo(reason);
+        assertThat(failed.updatedAt()).isEqualTo(NOW.plusSeconds(3));
+    }
+
+    @Test
+    void successIsNotAnEnding() {
+        Job running = aQueuedJob().in(JobStatus.RUNNING);
+
+        assertThatThrownBy(() -> running.endWith(JobStatus.SUCCEEDED, new JobError("X", "y", false), NOW))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void succeededJobCarriesRowsAndResult() {
+        Job done = aQueuedJob().in(JobStatus.DELIVERING).succeeded(42, "{\"row_count\":42}", NOW);
+
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.rowCount()).isEqualTo(42);
+        assertThat(done.resultJson()).isEqualTo("{\"row_count\":42}");
+    }
+
+    @Test
+    void cannotSucceedWithoutDelivering() {
+        Job running = aQueuedJob().in(JobStatus.RUNNING);
+
+        assertThatThrownBy(() -> running.succeeded(1, "{}", NOW)).isInstanceOf(IllegalJobTransitionException.class);
+    }
+}
