@@ -1,0 +1,309 @@
+package dev.spectra.deliveryworker.delivery;
+
+import dev.spectra.common.job.Job;
+import dev.spectra.common.job.JobError;
+import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.messaging.StatementFinished;
+import dev.spectra.deliveryworker.config.DeliveryProperties;
+import dev.spectra.deliveryworker.jobs.FakeJobStore;
+import dev.spectra.deliveryworker.messaging.RecordingJobEventPublisher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+import org.springframework.util.unit.DataSize;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.redshiftdata.model.ColumnMetadata;
+import software.amazon.awssdk.services.redshiftdata.model.Field;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static dev.spectra.common.error.ErrorCode.INTERNAL_ERROR;
+import static dev.spectra.common.error.ErrorCode.QUERY_CANCELLED;
+import static dev.spectra.common.error.ErrorCode.QUERY_FAILED;
+import static dev.spectra.common.error.ErrorCode.RESULT_TOO_LARGE;
+import static dev.spectra.common.error.ErrorCode.STORAGE_UNAVAILABLE;
+import static dev.spectra.common.error.ErrorCode.WAREHOUSE_UNAVAILABLE;
+import static dev.spectra.deliveryworker.delivery.FakeStatementResults.column;
+import static dev.spectra.deliveryworker.delivery.FakeStatementResults.page;
+import static dev.spectra.deliveryworker.delivery.FakeStatementResults.row;
+import static dev.spectra.deliveryworker.delivery.FakeStatementResults.tokenOfPage;
+import static dev.spectra.deliveryworker.jobs.JobFixture.aDeliveringJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DeliveryPerformerTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+    private static final List<ColumnMetadata> COLUMNS = List.of(
+            column("id", "int8"), column("region", "varchar"), column("revenue", "numeric"),
+            column("active", "bool"), column("ratio", "float8"), column("payload", "bytea"));
+
+    private final FakeJobStore jobs = new FakeJobStore();
+    private final FakeStatementResults results = new FakeStatementResults();
+    private final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
+    private final RecordingSleeper sleeper = new RecordingSleeper();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @Test
+    void deliversInlineJsonAcrossPages() {
+        Job job = jobs.save(aDeliveringJob().withStatement("stmt-1").build());
+        results.add("stmt-1", COLUMNS,
+                page(row(Field.fromLongValue(1L), Field.fromStringValue("EU"), Field.fromStringValue("1234.50"),
+                                Field.fromBooleanValue(true), Field.fromDoubleValue(0.25), blob(1, 2, 3)),
+                        row(Field.fromLongValue(2L), Field.fromIsNull(true), Field.fromStringValue("0.10"),
+                                Field.fromBooleanValue(false), Field.fromDoubleValue(1.5), Field.fromBlobValue(SdkBytes.fromUtf8String("hi")))),
+                page(row(Field.fromLongValue(3L), Field.fromStringValue("APAC"), Field.fromStringValue("99999999999999999999.99"),
+                        Field.fromBooleanValue(true), Field.fromDoubleValue(-3.75), Field.fromIsNull(true))),
+                page(row(Field.fromLongValue(4L), Field.fromStringValue("a/b \"quoted\" é"), Field.fromIsNull(true),
+                        Field.fromIsNull(true), Field.fromDoubleValue(Double.NaN), Field.fromIsNull(true))));
+
+        DeliveryOutcome outcome = performer().perform(finished(job));
+
+        Job delivered = jobs.stored(job);
+        assertThat(outcome).isEqualTo(DeliveryOutcome.DELIVERED);
+        assertThat(delivered.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(delivered.rowCount()).isEqualTo(4);
+        assertThat(delivered.error()).isNull();
+        assertThat(delivered.resultJson()).isEqualTo("""
+                {"columns":[{"name":"id","type":"int8"},{"name":"region","type":"varchar"},\
+                {"name":"revenue","type":"numeric"},{"name":"active","type":"bool"},\
+                {"name":"ratio","type":"float8"},{"name":"payload","type":"bytea"}],\
+                "rows":[[1,"EU","1234.50",true,0.25,"AQID"],[2,null,"0.10",false,1.5,"aGk="],\
+                [3,"APAC","99999999999999999999.99",true,-3.75,null],\
+                [4,"a/b \\"quoted\\" é",null,null,"NaN",null]],"row_count":4}""");
+        assertThat(results.requests()).extracting(FakeStatementResults.Request::nextToken)
+                .containsExactly(tokenOfPage(0), tokenOfPage(1), tokenOfPage(2));
+        assertThat(results.requests()).extracting(FakeStatementResults.Request::statementId).containsOnly("stmt-1");
+    }
+
+    @Test
+    void recordsDurationRowsAndBytesOfDeliveredResult() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(7L)), row(Field.fromLongValue(8L))));
+
+        performer().perform(finished(job));
+
+        long bytes = jobs.stored(job).resultJson().getBytes(StandardCharsets.UTF_8).length;
+        assertThat(registry.get("spectra.delivery.duration").tag("outcome", "delivered").timer().count()).isEqualTo(1);
+        assertThat(registry.get("spectra.delivery.rows").summary().totalAmount()).isEqualTo(2);
+        assertThat(registry.get("spectra.delivery.result.bytes").summary().totalAmount()).isEqualTo(bytes);
+    }
+
+    @Test
+    void publishesJobEventOnSuccess() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(7L))));
+
+        performer().perform(finished(job));
+
+        assertThat(events.published()).containsExactly(jobs.stored(job));
+        assertThat(events.published().getFirst().status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(events.published().getFirst().version()).isEqualTo(job.version() + 1);
+        assertThat(events.published().getFirst().updatedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void skipsJobThatIsNotDelivering() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(7L))));
+        DeliveryPerformer performer = performer();
+        performer.perform(finished(job));
+        Job succeeded = jobs.stored(job);
+
+        DeliveryOutcome redelivery = performer.perform(finished(job));
+
+        assertThat(redelivery).isEqualTo(DeliveryOutcome.SKIPPED);
+        assertThat(jobs.stored(job)).isEqualTo(succeeded);
+        assertThat(jobs.writes()).hasSize(1);
+        assertThat(events.published()).hasSize(1);
+        assertThat(results.requests()).hasSize(1);
+    }
+
+    @Test
+    void acknowledgesMissingJobWithoutWriting() {
+        Job neverStored = aDeliveringJob().build();
+
+        DeliveryOutcome outcome = performer().perform(finished(neverStored));
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.NOT_FOUND);
+        assertThat(jobs.writes()).isEmpty();
+        assertThat(results.requests()).isEmpty();
+        assertThat(events.published()).isEmpty();
+    }
+
+    @Test
+    void failsWithResultTooLargeWhenDocumentExceedsLimit() {
+        Job job = jobs.save(aDeliveringJob().build());
+        List<List<Field>> rows = Collections.nCopies(20, row(Field.fromStringValue("x".repeat(100))));
+        results.add(job.statementId(), List.of(column("text", "varchar")), rows, rows, rows);
+
+        DeliveryOutcome outcome = performer(DataSize.ofKilobytes(1)).perform(finished(job));
+
+        Job failed = jobs.stored(job);
+        assertThat(outcome).isEqualTo(DeliveryOutcome.FAILED);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.resultJson()).isNull();
+        assertThat(failed.error().code()).isEqualTo(RESULT_TOO_LARGE.name());
+        assertThat(failed.error().retryable()).isFalse();
+        assertThat(failed.error().message()).matches(
+                "result is \\d+\\+ bytes; inline delivery holds at most 1024 bytes; exports to S3 arrive in a later version");
+        assertThat(results.requests()).as("pages read").hasSize(1);
+        assertThat(events.published()).containsExactly(failed);
+    }
+
+    @Test
+    void retriesThrottledPageThenSucceeds() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.add(job.statementId(), List.of(column("n", "int4")),
+                page(row(Field.fromLongValue(1L))), page(row(Field.fromLongValue(2L))), page(row(Field.fromLongValue(3L))));
+        results.failPage(job.statementId(), 1, 2, AwsErrors::dataApiThrottled);
+
+        DeliveryOutcome outcome = performer().perform(finished(job));
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.DELIVERED);
+        assertThat(jobs.stored(job).rowCount()).isEqualTo(3);
+        assertThat(results.requests()).extracting(FakeStatementResults.Request::nextToken)
+                .containsExactly(tokenOfPage(0), tokenOfPage(1), tokenOfPage(1), tokenOfPage(1), tokenOfPage(2));
+        assertThat(sleeper.pauses()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
+        assertThat(registry.get("spectra.delivery.retries").tag("dependency", "warehouse").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void failsWithWarehouseUnavailableAfterRetriesExhausted() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(1L))));
+        results.failPage(job.statementId(), 0, 10, AwsErrors::dataApiInternalError);
+
+        DeliveryOutcome outcome = performer().perform(finished(job));
+
+        Job failed = jobs.stored(job);
+        assertThat(outcome).isEqualTo(DeliveryOutcome.FAILED);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error()).isEqualTo(new JobError(WAREHOUSE_UNAVAILABLE.name(),
+                "the warehouse (Redshift Data API) is unavailable: The server encountered an internal error", true));
+        assertThat(results.requests()).hasSize(3);
+        assertThat(sleeper.pauses()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
+    }
+
+    @Test
+    void failsQueryWhenResultsAreGone() {
+        Job job = jobs.save(aDeliveringJob().build());
+
+        DeliveryOutcome outcome = performer().perform(finished(job));
+
+        Job failed = jobs.stored(job);
+        assertThat(outcome).isEqualTo(DeliveryOutcome.FAILED);
+        assertThat(failed.error().code()).isEqualTo(QUERY_FAILED.name());
+        assertThat(failed.error().retryable()).isFalse();
+        assertThat(failed.error().message()).startsWith("the statement's result is no longer available in the warehouse");
+        assertThat(results.requests()).as("not retried").hasSize(1);
+        assertThat(sleeper.pauses()).isEmpty();
+    }
+
+    @Test
+    void lostCompareAndSetIsSkippedNotFailed() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(1L))));
+        jobs.beforeNextWrite(stored -> stored.endWith(JobStatus.CANCELLED, JobError.of(QUERY_CANCELLED, "cancelled by the user"), NOW));
+
+        DeliveryOutcome outcome = performer().perform(finished(job));
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.LOST_RACE);
+        assertThat(jobs.stored(job).status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(jobs.writes()).isEmpty();
+        assertThat(events.published()).isEmpty();
+    }
+
+    @Test
+    void failsWithStorageUnavailableWhenResultCannotBeStored() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(1L))));
+        jobs.failNextWrites(3, AwsErrors::dynamoDbThrottled);
+
+        DeliveryOutcome outcome = performer().perform(finished(job));
+
+        Job failed = jobs.stored(job);
+        assertThat(outcome).isEqualTo(DeliveryOutcome.FAILED);
+        assertThat(failed.error().code()).isEqualTo(STORAGE_UNAVAILABLE.name());
+        assertThat(failed.error().retryable()).isTrue();
+        assertThat(failed.resultJson()).isNull();
+    }
+
+    @Test
+    void defersWhenJobCannotBeRead() {
+        Job job = jobs.save(aDeliveringJob().build());
+        jobs.failNextLoads(3, AwsErrors::dynamoDbThrottled);
+
+        assertThatThrownBy(() -> performer().perform(finished(job))).isInstanceOf(DeliveryDeferredException.class);
+
+        assertThat(jobs.stored(job)).isEqualTo(job);
+        assertThat(results.requests()).isEmpty();
+        assertThat(registry.get("spectra.delivery.duration").tag("outcome", "deferred").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void failsWithInternalErrorInsteadOfLeavingJobDelivering() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.failPage(job.statementId(), 0, 1, () -> new IllegalStateException("a bug"));
+
+        DeliveryOutcome outcome = performer().perform(finished(job));
+
+        Job failed = jobs.stored(job);
+        assertThat(outcome).isEqualTo(DeliveryOutcome.FAILED);
+        assertThat(failed.error()).isEqualTo(JobError.of(INTERNAL_ERROR, "the result could not be delivered because of an internal error"));
+        assertThat(results.requests()).hasSize(1);
+    }
+
+    @Test
+    void namesJobAndTenantInLogContextOnlyWhileDelivering() {
+        Job job = jobs.save(aDeliveringJob().build());
+        List<String> seen = new ArrayList<>();
+        StatementResults recordingContext = (statementId, token) -> {
+            seen.add(MDC.get("jobId") + "/" + MDC.get("tenantId"));
+            return results.page(statementId, token);
+        };
+        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(1L))));
+
+        performer(DataSize.ofKilobytes(256), recordingContext).perform(finished(job));
+
+        assertThat(seen).containsExactly(job.jobId().value() + "/acme");
+        assertThat(MDC.get("jobId")).isNull();
+        assertThat(MDC.get("tenantId")).isNull();
+    }
+
+    private DeliveryPerformer performer() {
+        return performer(DataSize.ofKilobytes(256));
+    }
+
+    private DeliveryPerformer performer(DataSize inlineMaxBytes) {
+        return performer(inlineMaxBytes, results);
+    }
+
+    private DeliveryPerformer performer(DataSize inlineMaxBytes, StatementResults statementResults) {
+        DeliveryProperties delivery = new DeliveryProperties(inlineMaxBytes,
+                new DeliveryProperties.Retry(3, Duration.ofMillis(100), Duration.ofSeconds(1)));
+        DeliveryMetrics metrics = new DeliveryMetrics(registry);
+        RetryingCaller caller = new RetryingCaller(new FailureClassifier(), delivery, sleeper, metrics);
+        return new DeliveryPerformer(jobs, statementResults, new ResultDocumentWriter(delivery), caller, events, metrics,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private static StatementFinished finished(Job job) {
+        return new StatementFinished(job.jobId(), job.tenantId(), job.statementId(), 0, 0);
+    }
+
+    private static Field blob(int... bytes) {
+        byte[] value = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            value[i] = (byte) bytes[i];
+        }
+        return Field.fromBlobValue(SdkBytes.fromByteArray(value));
+    }
+}
