@@ -1,0 +1,102 @@
+package dev.spectra.local.dataapi;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The awsJson1_1 wire protocol: {@code POST /} with {@code X-Amz-Target: RedshiftData.<Operation>},
+ * answered with 200 and the output shape, or with the error's status, an {@code x-amzn-ErrorType} header
+ * and a {@code {"__type":..., "message":...}} body. Only a fault of the emulator itself becomes a 500.
+ */
+final class DataApiHttpHandler implements HttpHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(DataApiHttpHandler.class);
+    private static final String TARGET_PREFIX = "RedshiftData.";
+    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    /** Far above the real service's SQL size limit; a bound so a stray client cannot exhaust memory. */
+    private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+    private final DataApiService service;
+    private final DataApiJson json;
+
+    DataApiHttpHandler(DataApiService service, DataApiJson json) {
+        this.service = requireNonNull(service, "service is null");
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String requestId = UUID.randomUUID().toString();
+        try {
+            ObjectNode output;
+            try {
+                output = dispatch(exchange);
+            } catch (DataApiException e) {
+                sendError(exchange, requestId, e);
+                return;
+            } catch (RuntimeException e) {
+                log.error("Data API request {} failed inside the emulator", requestId, e);
+                sendError(exchange, requestId, DataApiException.internal("The Data API emulator failed: " + e));
+                return;
+            }
+            send(exchange, requestId, 200, json.write(output));
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private ObjectNode dispatch(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            throw DataApiException.unknownOperation("The Data API accepts only POST requests.");
+        }
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target == null || !target.startsWith(TARGET_PREFIX)) {
+            throw DataApiException.unknownOperation("Missing or unknown X-Amz-Target: " + target);
+        }
+        String operation = target.substring(TARGET_PREFIX.length());
+        JsonNode input = json.parse(readBody(exchange.getRequestBody()));
+        return switch (operation) {
+            case "ExecuteStatement" ->
+                    json.executeStatementResponse(service.execute(json.executeStatementRequest(input)));
+            case "DescribeStatement" -> json.describeStatementResponse(service.describe(json.string(input, "Id")));
+            case "GetStatementResult" ->
+                    json.resultResponse(service.result(json.string(input, "Id"), json.string(input, "NextToken")));
+            case "CancelStatement" -> json.cancelResponse(service.cancel(json.string(input, "Id")));
+            case "ListStatements" -> json.listResponse(service.list(json.listStatementsRequest(input)));
+            case "BatchExecuteStatement", "GetStatementResultV2", "DescribeTable", "ListDatabases", "ListSchemas",
+                 "ListTables", "ListSessions" -> throw DataApiException.validation(
+                    operation + " is not supported by the Spectra Data API emulator.");
+            default -> throw DataApiException.unknownOperation("Unknown operation " + operation + ".");
+        };
+    }
+
+    private static byte[] readBody(InputStream body) throws IOException {
+        byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw DataApiException.validation("The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+        }
+        return bytes;
+    }
+
+    private void sendError(HttpExchange exchange, String requestId, DataApiException error) throws IOException {
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", error.type().wireName());
+        send(exchange, requestId, error.type().httpStatus(), json.write(json.error(error)));
+    }
+
+    private static void send(HttpExchange exchange, String requestId, int status, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+    }
+}

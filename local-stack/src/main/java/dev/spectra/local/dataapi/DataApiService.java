@@ -1,0 +1,292 @@
+package dev.spectra.local.dataapi;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Data API operations over the statement store, the session registry and the runner. Requests are
+ * checked the way the real service checks them and refused with its exceptions; statements then run
+ * asynchronously on the statement executor.
+ */
+final class DataApiService {
+
+    private static final Logger log = LoggerFactory.getLogger(DataApiService.class);
+
+    private static final String ID_REGEX = "^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\\d+)?$";
+    private static final Pattern ID = Pattern.compile(ID_REGEX);
+    private static final Pattern PARAMETER_NAME = Pattern.compile("^[0-9a-zA-Z_]+$");
+    private static final int MAX_KEEP_ALIVE_SECONDS = 86_400;
+    private static final int MAX_STATEMENT_NAME_LENGTH = 500;
+    private static final int MAX_CLIENT_TOKEN_LENGTH = 64;
+    private static final int DEFAULT_LIST_RESULTS = 100;
+    private static final String NO_RESULT =
+            "Query does not have result. Please check query status with DescribeStatement.";
+    private static final String NOT_FOUND = "Query does not exist.";
+    private static final int CANCEL_ATTEMPTS = 10;
+    private static final Duration CANCEL_ATTEMPT_WAIT = Duration.ofMillis(200);
+    private static final Set<StatementStatus> STATUSES = EnumSet.allOf(StatementStatus.class);
+
+    private final StatementStore statements;
+    private final SessionRegistry sessions;
+    private final StatementRunner runner;
+    private final Executor statementExecutor;
+    private final int resultPageRows;
+    private final Clock clock;
+
+    DataApiService(StatementStore statements, SessionRegistry sessions, StatementRunner runner,
+                   Executor statementExecutor, int resultPageRows, Clock clock) {
+        this.statements = requireNonNull(statements, "statements is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.runner = requireNonNull(runner, "runner is null");
+        this.statementExecutor = requireNonNull(statementExecutor, "statementExecutor is null");
+        this.resultPageRows = resultPageRows;
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    StatementSnapshot execute(ExecuteStatementRequest request) {
+        validate(request);
+        if (request.clientToken() != null) {
+            var existing = statements.findByClientToken(request.clientToken());
+            if (existing.isPresent()) {
+                return existing.get().snapshot();
+            }
+        }
+        PreparedSql preparedSql = SqlText.prepare(request.sql(), request.parameters());
+        Instant now = clock.instant();
+        Duration keepAlive = request.sessionKeepAliveSeconds() == null
+                ? null
+                : Duration.ofSeconds(request.sessionKeepAliveSeconds());
+
+        Session session = null;
+        boolean newSession = false;
+        WarehouseTarget target;
+        if (request.sessionId() != null) {
+            session = sessions.acquire(request.sessionId(), keepAlive, now);
+            target = session.target();
+        } else {
+            target = new WarehouseTarget(request.clusterIdentifier(), request.workgroupName(),
+                    request.database(), request.dbUser());
+            if (keepAlive != null) {
+                session = sessions.open(UUID.randomUUID().toString(), target, keepAlive, now);
+                newSession = true;
+            }
+        }
+
+        TrackedStatement candidate = new TrackedStatement(UUID.randomUUID().toString(), statements.nextSequence(),
+                request.sql(), request.parameters(), preparedSql, target,
+                session == null ? null : session.id(), request.statementName(), request.clientToken(), now);
+        TrackedStatement admitted;
+        try {
+            admitted = statements.registerOrExisting(candidate);
+        } catch (DataApiException e) {
+            abandon(session, newSession);
+            throw e;
+        }
+        if (admitted != candidate) {
+            abandon(session, newSession);
+            return admitted.snapshot();
+        }
+        Session runOn = session;
+        try {
+            statementExecutor.execute(() -> runner.run(candidate, runOn));
+        } catch (RejectedExecutionException e) {
+            abandon(session, newSession);
+            candidate.abort(clock.instant(), System.nanoTime());
+            statements.completed(candidate);
+            throw DataApiException.internal("The Data API emulator is shutting down.");
+        }
+        log.debug("Statement {} submitted for {} (session {})", candidate.id(), target.dbUser(), candidate.sessionId());
+        return candidate.snapshot();
+    }
+
+    StatementSnapshot describe(String id) {
+        return find(id).snapshot();
+    }
+
+    ResultPage result(String id, String nextToken) {
+        TrackedStatement statement = find(id);
+        StatementResult result = statement.result();
+        if (statement.status() != StatementStatus.FINISHED || result == null) {
+            throw DataApiException.validation(NO_RESULT);
+        }
+        int total = result.rows().size();
+        int from = nextToken == null ? 0 : PageTokens.resultOffset(nextToken, id, total);
+        int to = Math.min(total, from + resultPageRows);
+        String next = to < total ? PageTokens.resultToken(id, to) : null;
+        return new ResultPage(result.columns(), result.rows().subList(from, to), total, next);
+    }
+
+    boolean cancel(String id) {
+        TrackedStatement statement = find(id);
+        TrackedStatement.CancelDecision decision = statement.requestCancel(clock.instant(), System.nanoTime());
+        if (!decision.accepted()) {
+            throw DataApiException.validation("Could not cancel a query that is already in "
+                    + decision.statusWhenRefused() + " state with ID: " + id);
+        }
+        if (decision.toCancel() != null) {
+            try {
+                cancelInPostgres(statement, decision.toCancel());
+            } finally {
+                statement.cancelDelivered();
+            }
+        }
+        log.debug("Statement {} cancel requested", id);
+        return true;
+    }
+
+    StatementPage list(ListStatementsRequest request) {
+        int maxResults = request.maxResults() == null || request.maxResults() == 0
+                ? DEFAULT_LIST_RESULTS
+                : request.maxResults();
+        if (maxResults < 0 || maxResults > DEFAULT_LIST_RESULTS) {
+            throw DataApiException.validation("maxResults must be between 0 and 100.");
+        }
+        Predicate<StatementSnapshot> filter = statusFilter(request.status());
+        if (request.statementName() != null) {
+            filter = filter.and(s -> s.statementName() != null && s.statementName().startsWith(request.statementName()));
+        }
+        if (request.database() != null) {
+            filter = filter.and(s -> request.database().equals(s.target().database()));
+        }
+        if (request.clusterIdentifier() != null) {
+            filter = filter.and(s -> request.clusterIdentifier().equals(s.target().clusterIdentifier()));
+        }
+        if (request.workgroupName() != null) {
+            filter = filter.and(s -> request.workgroupName().equals(s.target().workgroupName()));
+        }
+        long before = request.nextToken() == null ? Long.MAX_VALUE : PageTokens.listBeforeSequence(request.nextToken());
+        List<StatementSnapshot> found = statements.newestFirst(filter, before, maxResults);
+        if (found.size() <= maxResults) {
+            return new StatementPage(found, null);
+        }
+        List<StatementSnapshot> page = found.subList(0, maxResults);
+        return new StatementPage(page, PageTokens.listToken(page.get(page.size() - 1).sequence()));
+    }
+
+    /**
+     * pgjdbc ignores a cancel that arrives before the statement has gone out to the server, so the cancel
+     * is repeated until the statement stops executing, a few times at most.
+     */
+    private static void cancelInPostgres(TrackedStatement statement, java.sql.Statement executing) {
+        try {
+            for (int attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
+                executing.cancel();
+                if (statement.awaitDetached(CANCEL_ATTEMPT_WAIT)) {
+                    return;
+                }
+            }
+            log.warn("Statement {} kept running after {} cancel requests", statement.id(), CANCEL_ATTEMPTS);
+        } catch (SQLException e) {
+            log.warn("Cancelling statement {} in PostgreSQL failed: {}", statement.id(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private TrackedStatement find(String id) {
+        if (id == null) {
+            throw DataApiException.validation("id must not be null");
+        }
+        if (!ID.matcher(id).matches()) {
+            throw DataApiException.validation("id must satisfy regex pattern: " + ID_REGEX);
+        }
+        return statements.find(id).orElseThrow(() -> DataApiException.resourceNotFound(NOT_FOUND, id));
+    }
+
+    private void abandon(Session session, boolean newSession) {
+        if (session != null) {
+            sessions.abandon(session, newSession);
+        }
+    }
+
+    private static Predicate<StatementSnapshot> statusFilter(String status) {
+        // the real service lists only finished statements unless asked for another status or ALL
+        if (status == null) {
+            return s -> s.status() == StatementStatus.FINISHED;
+        }
+        if (status.equals("ALL")) {
+            return s -> true;
+        }
+        StatementStatus wanted = STATUSES.stream()
+                .filter(candidate -> candidate.name().equals(status))
+                .findFirst()
+                .orElseThrow(() -> DataApiException.validation("status must be one of SUBMITTED, PICKED, STARTED, "
+                        + "FINISHED, ABORTED, FAILED, ALL."));
+        return s -> s.status() == wanted;
+    }
+
+    private static void validate(ExecuteStatementRequest request) {
+        if (request.sql() == null) {
+            throw DataApiException.validation("sql must not be null");
+        }
+        if (request.sql().isBlank()) {
+            throw DataApiException.validation("sql must not be blank");
+        }
+        if (request.sessionKeepAliveSeconds() != null
+                && (request.sessionKeepAliveSeconds() < 0 || request.sessionKeepAliveSeconds() > MAX_KEEP_ALIVE_SECONDS)) {
+            throw DataApiException.validation("sessionKeepAliveSeconds must be between 0 and 86400.");
+        }
+        if (request.statementName() != null && request.statementName().length() > MAX_STATEMENT_NAME_LENGTH) {
+            throw DataApiException.validation("statementName must have length less than or equal to 500");
+        }
+        if (request.clientToken() != null
+                && (request.clientToken().isEmpty() || request.clientToken().length() > MAX_CLIENT_TOKEN_LENGTH)) {
+            throw DataApiException.validation("clientToken must have length between 1 and 64");
+        }
+        for (SqlParameter parameter : request.parameters()) {
+            if (!PARAMETER_NAME.matcher(parameter.name()).matches()) {
+                throw DataApiException.validation("parameters.member.name must satisfy regex pattern: ^[0-9a-zA-Z_]+$");
+            }
+            if (parameter.value().isEmpty()) {
+                throw DataApiException.validation("parameters.member.value must have length greater than or equal to 1");
+            }
+        }
+        if (request.resultFormat() != null && !request.resultFormat().equals("JSON")) {
+            throw DataApiException.validation("ResultFormat " + request.resultFormat()
+                    + " is not supported by the Data API emulator; use JSON.");
+        }
+        if (request.secretArn() != null) {
+            throw DataApiException.validation("SecretArn is not supported by the Data API emulator; "
+                    + "connect as a database user with ClusterIdentifier or WorkgroupName, Database and DbUser.");
+        }
+        if (request.sessionId() != null) {
+            if (!ID.matcher(request.sessionId()).matches()) {
+                throw DataApiException.validation("sessionId must satisfy regex pattern: " + ID_REGEX);
+            }
+            if (request.clusterIdentifier() != null || request.workgroupName() != null
+                    || request.database() != null || request.dbUser() != null) {
+                throw DataApiException.validation("SessionId cannot be combined with ClusterIdentifier, "
+                        + "WorkgroupName, Database, DbUser or SecretArn: the session already determines them.");
+            }
+            return;
+        }
+        if (request.clusterIdentifier() == null && request.workgroupName() == null) {
+            throw DataApiException.validation("Either ClusterIdentifier or WorkgroupName must be specified.");
+        }
+        if (request.clusterIdentifier() != null && request.workgroupName() != null) {
+            throw DataApiException.validation("Specify either ClusterIdentifier or WorkgroupName, not both.");
+        }
+        if (request.database() == null || request.database().isEmpty()) {
+            throw DataApiException.validation("Database must be specified.");
+        }
+        if (request.dbUser() == null || request.dbUser().isEmpty()) {
+            throw DataApiException.validation("DbUser must be specified: the Data API emulator logs in as that "
+                    + "database user (IAM identities and Secrets Manager are not emulated).");
+        }
+    }
+}

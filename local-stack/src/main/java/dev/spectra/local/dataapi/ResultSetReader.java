@@ -1,0 +1,143 @@
+package dev.spectra.local.dataapi;
+
+import org.postgresql.PGResultSetMetaData;
+
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Copies a JDBC result set into a {@link StatementResult}, mapping PostgreSQL types onto the Data API's
+ * field union the way Redshift does: integers as longValue, floating point as doubleValue, bool as
+ * booleanValue, bytea as blobValue, and everything else (numeric, character, date and time types) as
+ * stringValue in the server's textual form. Values are read as text, so the connection's DateStyle (ISO)
+ * and TimeZone (UTC) give Redshift's formats such as {@code 2024-01-31 10:15:00}.
+ */
+final class ResultSetReader {
+
+    /** The real service refuses rows over 64 KB ("Packet for query is too large"). */
+    static final long MAX_ROW_BYTES = 64 * 1024;
+
+    private static final Set<String> TEXTUAL_DESPITE_JDBC_TYPE = Set.of("money", "numeric");
+
+    private final long maxResultBytes;
+
+    ResultSetReader(long maxResultBytes) {
+        this.maxResultBytes = maxResultBytes;
+    }
+
+    /** Thrown when a result breaks one of the Data API's size limits; the statement then fails with its message. */
+    static final class ResultTooLargeException extends Exception {
+        ResultTooLargeException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private enum Kind { LONG, DOUBLE, BOOLEAN, BLOB, STRING }
+
+    StatementResult read(ResultSet resultSet) throws SQLException, ResultTooLargeException {
+        ResultSetMetaData metaData = resultSet.getMetaData();
+        int columnCount = metaData.getColumnCount();
+        Kind[] kinds = new Kind[columnCount];
+        for (int column = 1; column <= columnCount; column++) {
+            kinds[column - 1] = kindOf(metaData.getColumnType(column), metaData.getColumnTypeName(column));
+        }
+        List<List<FieldValue>> rows = new ArrayList<>();
+        long totalBytes = 0;
+        while (resultSet.next()) {
+            FieldValue[] row = new FieldValue[columnCount];
+            long rowBytes = 0;
+            for (int column = 1; column <= columnCount; column++) {
+                FieldValue value = value(resultSet, column, kinds[column - 1]);
+                row[column - 1] = value;
+                rowBytes += value.size();
+            }
+            if (rowBytes > MAX_ROW_BYTES) {
+                throw new ResultTooLargeException("Packet for query is too large: row " + (rows.size() + 1)
+                        + " of the result is " + rowBytes + " bytes, over the Data API limit of 64 KB per row.");
+            }
+            totalBytes += rowBytes;
+            if (totalBytes > maxResultBytes) {
+                throw new ResultTooLargeException("Database response exceeded size limit: the result is over "
+                        + maxResultBytes + " bytes. Use LIMIT to return less.");
+            }
+            rows.add(List.of(row));
+        }
+        return new StatementResult(columns(metaData), rows, totalBytes);
+    }
+
+    private static Kind kindOf(int jdbcType, String typeName) {
+        if (TEXTUAL_DESPITE_JDBC_TYPE.contains(typeName)) {
+            return Kind.STRING;
+        }
+        return switch (jdbcType) {
+            case Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.TINYINT -> Kind.LONG;
+            case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.DOUBLE;
+            case Types.BIT, Types.BOOLEAN -> "bool".equals(typeName) ? Kind.BOOLEAN : Kind.STRING;
+            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> Kind.BLOB;
+            default -> Kind.STRING;
+        };
+    }
+
+    private static FieldValue value(ResultSet resultSet, int column, Kind kind) throws SQLException {
+        switch (kind) {
+            case LONG -> {
+                long value = resultSet.getLong(column);
+                return resultSet.wasNull() ? FieldValue.Null.INSTANCE : new FieldValue.LongValue(value);
+            }
+            case DOUBLE -> {
+                double value = resultSet.getDouble(column);
+                if (resultSet.wasNull()) {
+                    return FieldValue.Null.INSTANCE;
+                }
+                // JSON has no NaN or Infinity; the server's spelling survives as text
+                return Double.isFinite(value)
+                        ? new FieldValue.DoubleValue(value)
+                        : new FieldValue.StringValue(resultSet.getString(column));
+            }
+            case BOOLEAN -> {
+                boolean value = resultSet.getBoolean(column);
+                return resultSet.wasNull() ? FieldValue.Null.INSTANCE : new FieldValue.BooleanValue(value);
+            }
+            case BLOB -> {
+                byte[] value = resultSet.getBytes(column);
+                return value == null ? FieldValue.Null.INSTANCE : new FieldValue.BlobValue(value);
+            }
+            default -> {
+                String value = resultSet.getString(column);
+                return value == null ? FieldValue.Null.INSTANCE : new FieldValue.StringValue(value);
+            }
+        }
+    }
+
+    private static List<ResultColumn> columns(ResultSetMetaData metaData) throws SQLException {
+        PGResultSetMetaData postgres = metaData.unwrap(PGResultSetMetaData.class);
+        List<ResultColumn> columns = new ArrayList<>(metaData.getColumnCount());
+        for (int column = 1; column <= metaData.getColumnCount(); column++) {
+            String label = metaData.getColumnLabel(column);
+            columns.add(new ResultColumn(
+                    label,
+                    label,
+                    metaData.getColumnTypeName(column),
+                    metaData.isNullable(column),
+                    metaData.getPrecision(column),
+                    metaData.getScale(column),
+                    metaData.isSigned(column),
+                    metaData.isCaseSensitive(column),
+                    metaData.isCurrency(column),
+                    metaData.getColumnDisplaySize(column),
+                    nullToEmpty(postgres.getBaseSchemaName(column)),
+                    nullToEmpty(postgres.getBaseTableName(column)),
+                    null));
+        }
+        return columns;
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

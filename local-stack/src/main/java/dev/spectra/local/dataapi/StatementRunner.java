@@ -1,0 +1,190 @@
+package dev.spectra.local.dataapi;
+
+import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs one statement to its end on a statement-executor thread: log in as its database user (or take its
+ * session's connection), execute, keep the result, and record FINISHED, FAILED or ABORTED. A session is
+ * released before the statement's end is published, so a caller who sees the end can use the session
+ * again at once.
+ */
+final class StatementRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(StatementRunner.class);
+    private static final Duration CANCEL_DELIVERY_WAIT = Duration.ofSeconds(10);
+    private static final String MULTIPLE_COMMANDS =
+            "ERROR: cannot insert multiple commands into a prepared statement";
+
+    private final WarehouseConnector connector;
+    private final SessionRegistry sessions;
+    private final StatementStore statements;
+    private final ResultSetReader reader;
+    private final Clock clock;
+    private final AtomicLong queryIds = new AtomicLong();
+
+    StatementRunner(WarehouseConnector connector, SessionRegistry sessions, StatementStore statements,
+                    ResultSetReader reader, Clock clock) {
+        this.connector = requireNonNull(connector, "connector is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.statements = requireNonNull(statements, "statements is null");
+        this.reader = requireNonNull(reader, "reader is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Runs the statement; {@code session} is null for a statement outside any session. */
+    void run(TrackedStatement statement, Session session) {
+        Outcome outcome = null;
+        boolean connectionUsable = true;
+        try {
+            if (!statement.pick(clock.instant(), System.nanoTime())) {
+                return;
+            }
+            Connection connection = null;
+            try {
+                connection = session != null ? session.connection() : null;
+                if (connection == null) {
+                    connection = connector.open(statement.target());
+                    if (session != null) {
+                        session.useConnection(connection);
+                    }
+                }
+                long backendPid = connection.unwrap(PGConnection.class).getBackendPID();
+                if (!statement.start(clock.instant(), backendPid, queryIds.incrementAndGet())) {
+                    return;
+                }
+                outcome = execute(statement, connection);
+            } catch (WarehouseConnector.NoCredentialsException e) {
+                outcome = Outcome.failed(e.getMessage());
+                connectionUsable = false;
+            } catch (SQLException e) {
+                outcome = Outcome.failed(describe(e));
+                connectionUsable = isUsable(connection);
+            } finally {
+                if (session == null) {
+                    connector.close(connection);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = Outcome.aborted();
+        } catch (RuntimeException e) {
+            log.error("Statement {} failed inside the emulator", statement.id(), e);
+            outcome = Outcome.failed("ERROR: the Data API emulator failed to run the statement: " + e);
+            connectionUsable = false;
+        } finally {
+            if (session != null) {
+                sessions.release(session, connectionUsable, clock.instant());
+            }
+            publish(statement, outcome);
+            statements.completed(statement);
+        }
+    }
+
+    private Outcome execute(TrackedStatement statement, Connection connection)
+            throws SQLException, InterruptedException {
+        PreparedSql sql = statement.preparedSql();
+        if (sql.multipleCommands()) {
+            return Outcome.failed(MULTIPLE_COMMANDS);
+        }
+        try (Statement jdbc = sql.bindsParameters()
+                ? bind(connection.prepareStatement(sql.jdbcSql()), sql.values())
+                : connection.createStatement()) {
+            if (!statement.attach(jdbc)) {
+                return Outcome.aborted();
+            }
+            try {
+                boolean hasResultSet = jdbc instanceof PreparedStatement prepared
+                        ? prepared.execute()
+                        : jdbc.execute(sql.jdbcSql());
+                if (!hasResultSet) {
+                    return Outcome.finished(null, Math.max(0, jdbc.getLargeUpdateCount()));
+                }
+                try (ResultSet resultSet = jdbc.getResultSet()) {
+                    return Outcome.finished(reader.read(resultSet), -1);
+                } catch (ResultSetReader.ResultTooLargeException e) {
+                    return Outcome.failed(e.getMessage());
+                }
+            } finally {
+                statement.detach();
+                statement.awaitCancelDelivered(CANCEL_DELIVERY_WAIT);
+            }
+        }
+    }
+
+    private static PreparedStatement bind(PreparedStatement prepared, List<String> values) throws SQLException {
+        try {
+            for (int index = 0; index < values.size(); index++) {
+                // OTHER lets PostgreSQL infer each parameter's type from where it is used
+                prepared.setObject(index + 1, values.get(index), Types.OTHER);
+            }
+            return prepared;
+        } catch (SQLException e) {
+            prepared.close();
+            throw e;
+        }
+    }
+
+    private void publish(TrackedStatement statement, Outcome outcome) {
+        long now = System.nanoTime();
+        if (outcome == null || outcome.status() == StatementStatus.ABORTED) {
+            statement.abort(clock.instant(), now);
+        } else if (outcome.status() == StatementStatus.FAILED) {
+            statement.fail(clock.instant(), now, outcome.error());
+        } else {
+            statement.finish(clock.instant(), now, outcome.result(), outcome.rowsAffected());
+        }
+        log.debug("Statement {} ended {}", statement.id(), statement.status());
+    }
+
+    /** The server's own words, as Redshift reports them ({@code ERROR: relation "x" does not exist}). */
+    static String describe(SQLException e) {
+        if (e instanceof PSQLException postgres) {
+            ServerErrorMessage server = postgres.getServerErrorMessage();
+            if (server != null && server.getMessage() != null) {
+                String severity = server.getSeverity() == null ? "ERROR" : server.getSeverity();
+                return severity + ": " + server.getMessage();
+            }
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static boolean isUsable(Connection connection) {
+        try {
+            return connection != null && !connection.isClosed();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private record Outcome(StatementStatus status, StatementResult result, long rowsAffected, String error) {
+
+        static Outcome finished(StatementResult result, long rowsAffected) {
+            return new Outcome(StatementStatus.FINISHED, result, rowsAffected, null);
+        }
+
+        static Outcome failed(String error) {
+            return new Outcome(StatementStatus.FAILED, null, -1, error);
+        }
+
+        static Outcome aborted() {
+            return new Outcome(StatementStatus.ABORTED, null, -1, null);
+        }
+    }
+}

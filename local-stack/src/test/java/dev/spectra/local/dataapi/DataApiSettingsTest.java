@@ -1,0 +1,45 @@
+package dev.spectra.local.dataapi;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DataApiSettingsTest {
+
+    @Test
+    void pinsTheDefaults() {
+        DataApiSettings settings = DataApiSettings.defaults("localhost", 5432, Map.of("tenant_acme", "secret"));
+
+        assertThat(settings.port()).isZero();
+        assertThat(settings.resultPageRows()).isEqualTo(1000);
+        assertThat(settings.maxSessions()).isEqualTo(500);
+        assertThat(settings.maxActiveStatements()).isEqualTo(32);
+    }
+
+    @Test
+    void refusesValuesThatCannotWork() {
+        Map<String, String> passwords = Map.of();
+        assertThatThrownBy(() -> new DataApiSettings(" ", 5432, passwords, 0, 10, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 0, passwords, 0, 10, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 70000, 10, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 0, 0, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 0, 10, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 0, 10, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void keepsPasswordsOutOfItsDescription() {
+        DataApiSettings settings = DataApiSettings.defaults("localhost", 5432, Map.of("tenant_acme", "secret"));
+
+        assertThat(settings.toString()).contains("tenant_acme").doesNotContain("secret");
+    }
+}
