@@ -1,0 +1,33 @@
+package dev.spectra.queryworker.execution;
+
+import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
+import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementResponse;
+import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
+import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementResponse;
+
+import static java.util.Objects.requireNonNull;
+
+/** The warehouse through the real Redshift Data API client. */
+public final class DataApiWarehouse implements Warehouse {
+
+    private final RedshiftDataClient dataApi;
+
+    public DataApiWarehouse(RedshiftDataClient dataApi) {
+        this.dataApi = requireNonNull(dataApi, "dataApi is null");
+    }
+
+    @Override
+    public ExecuteStatementResponse executeStatement(ExecuteStatementRequest request) {
+        return dataApi.executeStatement(request);
+    }
+
+    @Override
+    public DescribeStatementResponse describeStatement(String statementId) {
+        return dataApi.describeStatement(request -> request.id(statementId));
+    }
+
+    @Override
+    public void cancelStatement(String statementId) {
+        dataApi.cancelStatement(request -> request.id(statementId));
+    }
+}

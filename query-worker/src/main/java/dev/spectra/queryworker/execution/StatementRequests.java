@@ -1,0 +1,49 @@
+package dev.spectra.queryworker.execution;
+
+import dev.spectra.queryworker.config.SessionsProperties;
+import dev.spectra.queryworker.config.WarehouseProperties;
+import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
+
+import static java.util.Objects.requireNonNull;
+
+/** The two shapes of ExecuteStatement: opening a session as a database user, or running on a warm session. */
+public final class StatementRequests {
+
+    private final WarehouseProperties warehouse;
+    private final SessionsProperties sessions;
+
+    public StatementRequests(WarehouseProperties warehouse, SessionsProperties sessions) {
+        this.warehouse = requireNonNull(warehouse, "warehouse is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
+    }
+
+    /**
+     * Runs {@code sql} as {@code databaseUser} and keeps the session it opens alive for the next statement of
+     * the same user. {@code DbUser} is what confines the statement to its tenant's rows.
+     */
+    public ExecuteStatementRequest openingSession(String databaseUser, String sql) {
+        requireNonNull(databaseUser, "databaseUser is null");
+        requireNonNull(sql, "sql is null");
+        return ExecuteStatementRequest.builder()
+                .clusterIdentifier(warehouse.clusterIdentifier())
+                .workgroupName(warehouse.workgroupName())
+                .database(warehouse.database())
+                .dbUser(databaseUser)
+                .sql(sql)
+                .sessionKeepAliveSeconds(sessions.keepAliveSeconds())
+                .build();
+    }
+
+    /**
+     * Runs {@code sql} on a session opened earlier. The Data API refuses a target, database or user next to a
+     * session id: the session already carries them.
+     */
+    public ExecuteStatementRequest onSession(String sessionId, String sql) {
+        requireNonNull(sessionId, "sessionId is null");
+        requireNonNull(sql, "sql is null");
+        return ExecuteStatementRequest.builder()
+                .sessionId(sessionId)
+                .sql(sql)
+                .build();
+    }
+}

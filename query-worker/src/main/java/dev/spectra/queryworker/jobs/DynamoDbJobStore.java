@@ -1,0 +1,56 @@
+package dev.spectra.queryworker.jobs;
+
+import dev.spectra.common.job.Job;
+import dev.spectra.common.job.JobId;
+import dev.spectra.common.job.JobTable;
+import dev.spectra.common.tenant.TenantId;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** The job table on DynamoDB, through the request builders every service shares. */
+public final class DynamoDbJobStore implements JobStore {
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public DynamoDbJobStore(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = requireNonNull(dynamoDb, "dynamoDb is null");
+        this.table = requireNonNull(table, "table is null");
+    }
+
+    @Override
+    public Optional<Job> find(TenantId tenantId, JobId jobId) {
+        GetItemResponse response = dynamoDb.getItem(JobTable.get(table, tenantId, jobId));
+        return response.hasItem() && !response.item().isEmpty()
+                ? Optional.of(JobTable.fromItem(response.item()))
+                : Optional.empty();
+    }
+
+    @Override
+    public Optional<Job> replace(Job current, Job next) {
+        JobTable.Write write = JobTable.replace(table, current, next);
+        try {
+            dynamoDb.putItem(write.request());
+            return Optional.of(write.written());
+        } catch (ConditionalCheckFailedException versionMoved) {
+            // A put whose response was lost and that was retried (by the SDK or by the caller) fails its own
+            // condition: the version already moved, to our write. Only a different stored job means another writer.
+            return find(current.tenantId(), current.jobId())
+                    .filter(stored -> isSameWrite(stored, write.written()))
+                    .map(stored -> write.written());
+        }
+    }
+
+    private static boolean isSameWrite(Job stored, Job written) {
+        return stored.version() == written.version()
+                && stored.status() == written.status()
+                && stored.updatedAt().equals(written.updatedAt())
+                && Objects.equals(stored.statementId(), written.statementId());
+    }
+}

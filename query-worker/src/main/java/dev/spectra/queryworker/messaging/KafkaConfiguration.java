@@ -1,0 +1,83 @@
+package dev.spectra.queryworker.messaging;
+
+import dev.spectra.queryworker.config.TopicsProperties;
+import dev.spectra.queryworker.execution.JobMessages;
+import dev.spectra.queryworker.execution.JobPerformer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The request listener container.
+ *
+ * <p><b>Acknowledging out of order.</b> A job's record is acknowledged only when the job reached DELIVERING
+ * or an end, minutes after later records may have been. With {@code AckMode.MANUAL} and
+ * {@code asyncAcks} the container accepts acknowledgements from any thread in any order, commits an offset
+ * only once every record before it is acknowledged too, and pauses the consumer (it keeps polling, so it
+ * stays in the group) until all records of the previous poll are acknowledged. So at most
+ * {@code max-poll-records} jobs per consumer are in flight, and a worker that dies leaves every unfinished
+ * job's record uncommitted for the worker that inherits the partition.
+ *
+ * <p><b>Dead letters.</b> The listener only throws for records it cannot read; those cannot succeed on
+ * retry and go straight to {@code <topic>.DLT}, partition chosen by the producer, so the dead-letter topic
+ * need not mirror the request topic's partitions.
+ */
+@Configuration(proxyBeanMethods = false)
+public class KafkaConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaListenerContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumerFactory,
+            CommonErrorHandler errorHandler) {
+        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure(factory, consumerFactory);
+        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL);
+        factory.getContainerProperties().setAsyncAcks(true);
+        factory.setCommonErrorHandler(errorHandler);
+        return factory;
+    }
+
+    @Bean
+    CommonErrorHandler kafkaErrorHandler(KafkaTemplate<Object, Object> kafkaTemplate) {
+        DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafkaTemplate,
+                (record, failure) -> new TopicPartition(record.topic() + ".DLT", -1));
+        return new DefaultErrorHandler((record, failure) -> {
+            log.warn("moving record {}-{}@{} to the dead letters: {}", record.topic(), record.partition(), record.offset(),
+                    rootMessage(failure));
+            deadLetters.accept(record, failure);
+        }, new FixedBackOff(0L, 0L));
+    }
+
+    /** The listener's own explanation, without the container's wrapping. */
+    private static String rootMessage(Exception failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && !(cause instanceof UnreadableMessageException)) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
+    }
+
+    @Bean
+    JobMessages jobMessages(KafkaTemplate<String, String> kafkaTemplate, JsonMapper json, TopicsProperties topics) {
+        return new KafkaJobMessages(kafkaTemplate, json, topics);
+    }
+
+    @Bean
+    JobRequestListener jobRequestListener(JobPerformer performer, JsonMapper json) {
+        return new JobRequestListener(performer, json);
+    }
+}

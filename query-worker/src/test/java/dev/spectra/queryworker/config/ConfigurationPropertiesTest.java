@@ -1,0 +1,186 @@
+package dev.spectra.queryworker.config;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Pins every default and shows each setting binds, the way Boot binds them (validation included). */
+class ConfigurationPropertiesTest {
+
+    private static final LocalValidatorFactoryBean VALIDATOR = validator();
+
+    @AfterAll
+    static void closeValidator() {
+        VALIDATOR.close();
+    }
+
+    @Test
+    void warehouseDefaultsToDatabaseDevAndRequiresExactlyOneTarget() {
+        assertThat(bind(WarehouseProperties.class, "spectra.warehouse", Map.of("spectra.warehouse.cluster-identifier", "analytics")))
+                .isEqualTo(new WarehouseProperties("analytics", null, "dev"));
+        assertThatThrownBy(() -> bind(WarehouseProperties.class, "spectra.warehouse", Map.of()))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("exactly one of");
+        assertThatThrownBy(() -> bind(WarehouseProperties.class, "spectra.warehouse", Map.of(
+                "spectra.warehouse.cluster-identifier", "analytics",
+                "spectra.warehouse.workgroup-name", "serverless")))
+                .isInstanceOf(BindException.class);
+    }
+
+    @Test
+    void warehouseBindsOverrides() {
+        assertThat(bind(WarehouseProperties.class, "spectra.warehouse", Map.of(
+                "spectra.warehouse.workgroup-name", "serverless",
+                "spectra.warehouse.database", "sales")))
+                .isEqualTo(new WarehouseProperties(null, "serverless", "sales"));
+        assertThatThrownBy(() -> bind(WarehouseProperties.class, "spectra.warehouse", Map.of(
+                "spectra.warehouse.cluster-identifier", "analytics",
+                "spectra.warehouse.database", " ")))
+                .isInstanceOf(BindException.class);
+    }
+
+    @Test
+    void sessionsDefaults() {
+        assertThat(bind(SessionsProperties.class, "spectra.sessions", Map.of())).isEqualTo(new SessionsProperties(
+                4, Duration.ofMinutes(10), Duration.ofSeconds(30), 100, Duration.ofMinutes(2)));
+    }
+
+    @Test
+    void sessionsBindsOverridesAndRefusesImpossibleValues() {
+        assertThat(bind(SessionsProperties.class, "spectra.sessions", Map.of(
+                "spectra.sessions.max-per-user", "8",
+                "spectra.sessions.keep-alive", "1h",
+                "spectra.sessions.expiry-margin", "1m",
+                "spectra.sessions.max-waiting-per-user", "10",
+                "spectra.sessions.max-wait", "30s")))
+                .isEqualTo(new SessionsProperties(8, Duration.ofHours(1), Duration.ofMinutes(1), 10, Duration.ofSeconds(30)));
+        assertThatThrownBy(() -> bind(SessionsProperties.class, "spectra.sessions", Map.of("spectra.sessions.max-per-user", "0")))
+                .isInstanceOf(BindException.class);
+        assertThatThrownBy(() -> bind(SessionsProperties.class, "spectra.sessions", Map.of("spectra.sessions.keep-alive", "25h")))
+                .isInstanceOf(BindException.class);
+        assertThatThrownBy(() -> bind(SessionsProperties.class, "spectra.sessions", Map.of("spectra.sessions.expiry-margin", "10m")))
+                .isInstanceOf(BindException.class);
+    }
+
+    @Test
+    void statementsDefaults() {
+        StatementsProperties defaults = bind(StatementsProperties.class, "spectra.statements", Map.of());
+
+        assertThat(defaults).isEqualTo(new StatementsProperties(
+                Duration.ofMillis(250), Duration.ofMinutes(15), 3, Duration.ofSeconds(1), Duration.ofSeconds(30), 8));
+        assertThat(List.of(defaults.backoffBefore(1), defaults.backoffBefore(2), defaults.backoffBefore(6), defaults.backoffBefore(60)))
+                .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void statementsBindsOverridesAndRefusesImpossibleValues() {
+        assertThat(bind(StatementsProperties.class, "spectra.statements", Map.of(
+                "spectra.statements.poll-interval", "1s",
+                "spectra.statements.timeout", "1h",
+                "spectra.statements.max-execute-attempts", "5",
+                "spectra.statements.retry-backoff", "200ms",
+                "spectra.statements.max-retry-backoff", "5s",
+                "spectra.statements.call-threads", "16")))
+                .isEqualTo(new StatementsProperties(
+                        Duration.ofSeconds(1), Duration.ofHours(1), 5, Duration.ofMillis(200), Duration.ofSeconds(5), 16));
+        assertThatThrownBy(() -> bind(StatementsProperties.class, "spectra.statements", Map.of("spectra.statements.timeout", "0s")))
+                .isInstanceOf(BindException.class);
+        assertThatThrownBy(() -> bind(StatementsProperties.class, "spectra.statements", Map.of("spectra.statements.max-execute-attempts", "0")))
+                .isInstanceOf(BindException.class);
+    }
+
+    @Test
+    void awsDefaultsToRealEndpointsOfUsEast1() {
+        assertThat(bind(AwsProperties.class, "spectra.aws", Map.of()))
+                .isEqualTo(new AwsProperties("us-east-1", new AwsProperties.Endpoints(null, null)));
+    }
+
+    @Test
+    void awsBindsEndpointOverridesAndTreatsEmptyAsAbsent() {
+        assertThat(bind(AwsProperties.class, "spectra.aws", Map.of(
+                "spectra.aws.region", "eu-west-1",
+                "spectra.aws.endpoints.dynamodb", "http://localhost:8000",
+                "spectra.aws.endpoints.redshift-data", "")))
+                .isEqualTo(new AwsProperties("eu-west-1", new AwsProperties.Endpoints(URI.create("http://localhost:8000"), null)));
+    }
+
+    @Test
+    void tablesAndTopicsDefaultToTheSharedNames() {
+        assertThat(bind(TablesProperties.class, "spectra.tables", Map.of())).isEqualTo(new TablesProperties("spectra-jobs"));
+        assertThat(bind(TopicsProperties.class, "spectra.topics", Map.of())).isEqualTo(new TopicsProperties(
+                "spectra.query-requests", "spectra.statement-results", "spectra.job-events"));
+    }
+
+    @Test
+    void tablesAndTopicsBindOverrides() {
+        assertThat(bind(TablesProperties.class, "spectra.tables", Map.of("spectra.tables.jobs", "jobs-eu")))
+                .isEqualTo(new TablesProperties("jobs-eu"));
+        assertThat(bind(TopicsProperties.class, "spectra.topics", Map.of(
+                "spectra.topics.query-requests", "requests",
+                "spectra.topics.statement-results", "results",
+                "spectra.topics.job-events", "events")))
+                .isEqualTo(new TopicsProperties("requests", "results", "events"));
+    }
+
+    @Test
+    void applicationYmlListsTheBuiltInDefaults() throws IOException {
+        List<ConfigurationPropertySource> yml = applicationYml();
+        Map<String, String> target = Map.of("spectra.warehouse.cluster-identifier", "analytics");
+        List<ConfigurationPropertySource> ymlWithTarget = new ArrayList<>(yml);
+        ymlWithTarget.add(new MapConfigurationPropertySource(target));
+
+        assertThat(bind(new Binder(ymlWithTarget), WarehouseProperties.class, "spectra.warehouse"))
+                .isEqualTo(bind(WarehouseProperties.class, "spectra.warehouse", target));
+        assertThat(bind(new Binder(yml), SessionsProperties.class, "spectra.sessions"))
+                .isEqualTo(bind(SessionsProperties.class, "spectra.sessions", Map.of()));
+        assertThat(bind(new Binder(yml), StatementsProperties.class, "spectra.statements"))
+                .isEqualTo(bind(StatementsProperties.class, "spectra.statements", Map.of()));
+        assertThat(bind(new Binder(yml), AwsProperties.class, "spectra.aws"))
+                .isEqualTo(bind(AwsProperties.class, "spectra.aws", Map.of()));
+        assertThat(bind(new Binder(yml), TablesProperties.class, "spectra.tables"))
+                .isEqualTo(bind(TablesProperties.class, "spectra.tables", Map.of()));
+        assertThat(bind(new Binder(yml), TopicsProperties.class, "spectra.topics"))
+                .isEqualTo(bind(TopicsProperties.class, "spectra.topics", Map.of()));
+    }
+
+    private static <T> T bind(Class<T> type, String prefix, Map<String, String> properties) {
+        return bind(new Binder(new MapConfigurationPropertySource(properties)), type, prefix);
+    }
+
+    private static <T> T bind(Binder binder, Class<T> type, String prefix) {
+        return binder.bindOrCreate(prefix, Bindable.of(type), new ValidationBindHandler(VALIDATOR));
+    }
+
+    private static List<ConfigurationPropertySource> applicationYml() throws IOException {
+        List<PropertySource<?>> loaded = new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"));
+        List<ConfigurationPropertySource> sources = new ArrayList<>();
+        ConfigurationPropertySources.from(loaded).forEach(sources::add);
+        return sources;
+    }
+
+    private static LocalValidatorFactoryBean validator() {
+        LocalValidatorFactoryBean validator = new LocalValidatorFactoryBean();
+        validator.afterPropertiesSet();
+        return validator;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.spectra.queryworker.execution;
+
+import dev.spectra.queryworker.config.SessionsProperties;
+import dev.spectra.queryworker.config.WarehouseProperties;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatementRequestsTest {
+
+    private static final SessionsProperties SESSIONS =
+            new SessionsProperties(4, Duration.ofMinutes(5), Duration.ofSeconds(30), 100, Duration.ofMinutes(2));
+
+    @Test
+    void opensSessionOnAServerlessWorkgroupAsTheTenantsDatabaseUser() {
+        StatementRequests requests = new StatementRequests(new WarehouseProperties(null, "analytics", "sales"), SESSIONS);
+
+        assertThat(requests.openingSession("acme_reader", "SELECT 1")).isEqualTo(ExecuteStatementRequest.builder()
+                .workgroupName("analytics")
+                .database("sales")
+                .dbUser("acme_reader")
+                .sql("SELECT 1")
+                .sessionKeepAliveSeconds(300)
+                .build());
+    }
+
+    @Test
+    void sendsOnlyTheSessionAndTheSqlToAWarmSession() {
+        StatementRequests requests = new StatementRequests(new WarehouseProperties("spectra", null, "dev"), SESSIONS);
+
+        assertThat(requests.onSession("session-1", "SELECT 1"))
+                .isEqualTo(ExecuteStatementRequest.builder().sessionId("session-1").sql("SELECT 1").build());
+    }
+}
