@@ -1,0 +1,35 @@
+package dev.spectra.gateway.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.spectra.common.job.Job;
+
+/**
+ * The answer to {@code GET /v1/queries/{job_id}}. Members without a value are left out; timestamps
+ * are ISO-8601 instants. Neither the SQL nor the database user is shown.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"job_id", "status", "submitted_at", "updated_at", "row_count", "error"})
+public record JobStatusDocument(
+        @JsonProperty("job_id") String jobId,
+        @JsonProperty("status") String status,
+        @JsonProperty("submitted_at") String submittedAt,
+        @JsonProperty("updated_at") String updatedAt,
+        @JsonProperty("row_count") Long rowCount,
+        @JsonProperty("error") Error error) {
+
+    @JsonPropertyOrder({"code", "message"})
+    public record Error(@JsonProperty("code") String code, @JsonProperty("message") String message) {
+    }
+
+    static JobStatusDocument of(Job job) {
+        return new JobStatusDocument(
+                job.jobId().value(),
+                job.status().name(),
+                job.submittedAt().toString(),
+                job.updatedAt().toString(),
+                job.rowCount(),
+                job.error() == null ? null : new Error(job.error().code(), job.error().message()));
+    }
+}

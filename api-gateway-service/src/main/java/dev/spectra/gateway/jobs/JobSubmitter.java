@@ -1,0 +1,103 @@
+package dev.spectra.gateway.jobs;
+
+import dev.spectra.common.error.ErrorCode;
+import dev.spectra.common.job.Job;
+import dev.spectra.common.job.JobError;
+import dev.spectra.common.job.JobId;
+import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.messaging.JobEvent;
+import dev.spectra.common.messaging.JobRequested;
+import dev.spectra.common.tenant.Tenant;
+import dev.spectra.gateway.problem.ProblemException;
+import dev.spectra.gateway.problem.Problems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Records an accepted query as a QUEUED job and queues it: job table first, then
+ * {@code JobRequested}, then a {@code JobEvent}.
+ *
+ * <ul>
+ *   <li>The job table refuses the write: nothing was recorded and nothing is produced; 503
+ *       STORAGE_UNAVAILABLE.</li>
+ *   <li>Kafka refuses the request after the job was recorded: no worker will ever see the job, so it
+ *       is marked FAILED (INTERNAL_ERROR, compare-and-set) rather than left QUEUED forever; 503.
+ *       If that write fails too, the job stays QUEUED until its TTL, which only an outbox (job and
+ *       message written together) would close.</li>
+ *   <li>The JobEvent is for pipelines; losing it does not undo the submission.</li>
+ * </ul>
+ * Once started, a submission runs to its end even if the client goes away: stopping between the job
+ * write and the queue write is exactly the half-done state to avoid.
+ */
+public final class JobSubmitter {
+
+    private static final Logger log = LoggerFactory.getLogger(JobSubmitter.class);
+    static final String ENQUEUE_FAILED_MESSAGE = "could not enqueue";
+
+    private final JobStore store;
+    private final JobQueue queue;
+    private final Clock clock;
+    private final Duration retention;
+
+    public JobSubmitter(JobStore store, JobQueue queue, Clock clock, Duration retention) {
+        this.store = requireNonNull(store, "store is null");
+        this.queue = requireNonNull(queue, "queue is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.retention = requireNonNull(retention, "retention is null");
+    }
+
+    /** Emits the recorded job once it is queued; fails with a 503 {@link ProblemException} otherwise. */
+    public Mono<Job> submit(Tenant tenant, String sql) {
+        return Mono.fromFuture(() -> {
+            Job job = Job.queued(tenant.id(), JobId.random(), sql, tenant.databaseUser(), now(), retention);
+            return recordAndQueue(job).toFuture();
+        }, true);
+    }
+
+    private Mono<Job> recordAndQueue(Job job) {
+        return store.insert(job)
+                .onErrorMap(error -> {
+                    log.warn("job store refused job={} tenant={}: {}", job.jobId(), job.tenantId(), error.toString());
+                    return new ProblemException(Problems.storageUnavailable(), error);
+                })
+                .then(Mono.defer(() -> queue.request(new JobRequested(job.jobId(), job.tenantId(), job.submittedAt()))
+                        .onErrorResume(error -> abandon(job, error))))
+                .then(Mono.defer(() -> queue.publish(JobEvent.of(job))
+                        .onErrorResume(error -> {
+                            log.warn("job event not published job={} tenant={}: {}", job.jobId(), job.tenantId(), error.toString());
+                            return Mono.empty();
+                        })))
+                .then(Mono.fromSupplier(() -> {
+                    log.info("job accepted job={} tenant={}", job.jobId(), job.tenantId());
+                    return job;
+                }));
+    }
+
+    /** Milliseconds are plenty for job timestamps, and every client library parses them. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private Mono<Void> abandon(Job job, Throwable queueError) {
+        log.error("job could not be queued job={} tenant={}: {}", job.jobId(), job.tenantId(), queueError.toString());
+        Job failed = job.endWith(JobStatus.FAILED, JobError.of(ErrorCode.INTERNAL_ERROR, ENQUEUE_FAILED_MESSAGE), now());
+        return store.replace(job, failed)
+                .doOnNext(written -> log.info("job marked FAILED job={} tenant={}", job.jobId(), job.tenantId()))
+                .switchIfEmpty(Mono.fromRunnable(() -> log.warn(
+                        "job changed before it could be marked FAILED job={} tenant={}", job.jobId(), job.tenantId())))
+                .onErrorResume(storeError -> {
+                    log.error("job left QUEUED, it could be neither queued nor marked FAILED job={} tenant={}: {}",
+                            job.jobId(), job.tenantId(), storeError.toString());
+                    return Mono.empty();
+                })
+                .then(Mono.error(() -> new ProblemException(Problems.enqueueFailed(job.jobId()), queueError)));
+    }
+}

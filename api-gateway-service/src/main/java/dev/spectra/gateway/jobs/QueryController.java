@@ -1,0 +1,92 @@
+package dev.spectra.gateway.jobs;
+
+import dev.spectra.common.job.Job;
+import dev.spectra.common.job.JobId;
+import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.tenant.Tenant;
+import dev.spectra.gateway.problem.ProblemException;
+import dev.spectra.gateway.problem.Problems;
+import dev.spectra.gateway.sql.SqlGuard;
+import dev.spectra.gateway.tenant.ActiveTenantFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.net.URI;
+
+/**
+ * The query API. Requests reach it authenticated, for an active tenant whose token and header agree
+ * ({@link ActiveTenantFilter}), and submissions within the tenant's rate limit.
+ */
+@RestController
+public class QueryController {
+
+    private static final Logger log = LoggerFactory.getLogger(QueryController.class);
+    private static final String QUERIES = "/v1/queries";
+
+    private final QueryRequestReader requestReader;
+    private final SqlGuard sqlGuard;
+    private final JobSubmitter submitter;
+    private final JobStore store;
+
+    public QueryController(QueryRequestReader requestReader, SqlGuard sqlGuard, JobSubmitter submitter, JobStore store) {
+        this.requestReader = requestReader;
+        this.sqlGuard = sqlGuard;
+        this.submitter = submitter;
+        this.store = store;
+    }
+
+    @PostMapping(path = QUERIES, consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<SubmittedJob>> submit(
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, ServerHttpRequest request) {
+        return requestReader.read(request)
+                .flatMap(query -> sqlGuard.check(query.sql()).thenReturn(query))
+                .flatMap(query -> submitter.submit(tenant, query.sql()))
+                .map(job -> ResponseEntity.accepted()
+                        .location(URI.create(QUERIES + "/" + job.jobId().value()))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(SubmittedJob.of(job)));
+    }
+
+    @GetMapping(path = QUERIES + "/{jobId}")
+    public Mono<ResponseEntity<JobStatusDocument>> status(
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
+        return ownJob(tenant, jobId)
+                .map(job -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JobStatusDocument.of(job)));
+    }
+
+    /** The stored result document, verbatim: the delivery worker wrote it in the API's shape. */
+    @GetMapping(path = QUERIES + "/{jobId}/results")
+    public Mono<ResponseEntity<String>> results(
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
+        return ownJob(tenant, jobId).map(job -> {
+            if (job.status() != JobStatus.SUCCEEDED) {
+                throw new ProblemException(Problems.resultNotReady(job));
+            }
+            if (job.resultJson() == null) {
+                log.error("succeeded job has no stored result job={} tenant={}", job.jobId(), job.tenantId());
+                throw new ProblemException(Problems.internalError());
+            }
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(job.resultJson());
+        });
+    }
+
+    /**
+     * The tenant's own job. A malformed id, an unknown id and another tenant's id all end in the same
+     * 404: the key includes the tenant, so another tenant's job is simply not there.
+     */
+    private Mono<Job> ownJob(Tenant tenant, String rawJobId) {
+        return Mono.justOrEmpty(JobId.tryParse(rawJobId))
+                .flatMap(jobId -> store.find(tenant.id(), jobId)
+                        .onErrorMap(error -> new ProblemException(Problems.storageUnavailable(), error)))
+                .switchIfEmpty(Mono.error(() -> new ProblemException(Problems.jobNotFound())));
+    }
+}

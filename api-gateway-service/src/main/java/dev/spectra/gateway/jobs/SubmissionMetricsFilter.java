@@ -1,0 +1,64 @@
+package dev.spectra.gateway.jobs;
+
+import dev.spectra.gateway.problem.ProblemWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Counts every query submission by outcome ({@code spectra.gateway.submissions}, tag {@code outcome}:
+ * {@code accepted} or the problem code), whichever layer answered it: the security chain, the tenant
+ * and rate-limit filters, or the handler. It runs before all of them and reads the outcome when the
+ * response is committed.
+ *
+ * <p>No tenant tag: the number of tenants has no bound, and each tenant would multiply every series.
+ * Per-tenant accounting belongs in the job events.
+ */
+public final class SubmissionMetricsFilter implements WebFilter, Ordered {
+
+    /** Ahead of Spring Security (-100), so that authentication failures are counted too. */
+    public static final int ORDER = -200;
+
+    private static final String SUBMISSIONS_PATH = "/v1/queries";
+
+    private final MeterRegistry meters;
+
+    public SubmissionMetricsFilter(MeterRegistry meters) {
+        this.meters = requireNonNull(meters, "meters is null");
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (HttpMethod.POST.equals(exchange.getRequest().getMethod())
+                && SUBMISSIONS_PATH.equals(exchange.getRequest().getPath().pathWithinApplication().value())) {
+            exchange.getResponse().beforeCommit(() -> Mono.fromRunnable(() -> counter(outcome(exchange)).increment()));
+        }
+        return chain.filter(exchange);
+    }
+
+    private static String outcome(ServerWebExchange exchange) {
+        return ProblemWriter.answeredCode(exchange)
+                .map(Enum::name)
+                .orElseGet(() -> HttpStatus.ACCEPTED.equals(exchange.getResponse().getStatusCode()) ? "accepted" : "other");
+    }
+
+    private Counter counter(String outcome) {
+        return Counter.builder("spectra.gateway.submissions")
+                .description("Query submissions by outcome: accepted, or the problem code they were refused with")
+                .tag("outcome", outcome)
+                .register(meters);
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+}

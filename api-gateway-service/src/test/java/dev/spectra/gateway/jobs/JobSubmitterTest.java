@@ -1,0 +1,56 @@
+package dev.spectra.gateway.jobs;
+
+import dev.spectra.common.job.Job;
+import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.tenant.Tenant;
+import dev.spectra.common.tenant.TenantId;
+import dev.spectra.gateway.problem.ProblemException;
+import dev.spectra.gateway.support.TestClock;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JobSubmitterTest {
+
+    private static final Tenant ACME = new Tenant(TenantId.of("acme"), "tenant_acme", true);
+
+    private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00.123456789Z"));
+    private final InMemoryJobStore store = new InMemoryJobStore();
+    private final RecordingJobQueue queue = new RecordingJobQueue();
+    private final JobSubmitter submitter = new JobSubmitter(store, queue, clock, Duration.ofDays(7));
+
+    @Test
+    void recordsQueuesAndAnnouncesAJob() {
+        Job job = submitter.submit(ACME, "SELECT 1").block();
+
+        assertThat(store.stored(ACME.id(), job.jobId())).contains(job);
+        assertThat(job.submittedAt()).isEqualTo(Instant.parse("2026-03-01T12:00:00.123Z"));
+        assertThat(queue.requests()).singleElement().satisfies(request -> assertThat(request.jobId()).isEqualTo(job.jobId()));
+        assertThat(queue.events()).singleElement().satisfies(event -> assertThat(event.status()).isEqualTo(JobStatus.QUEUED));
+    }
+
+    @Test
+    void stillAnswersUnavailableWhenTheJobCanNeitherBeQueuedNorMarkedFailed() {
+        queue.failWith(new IllegalStateException("broker unreachable"));
+        store.failReplacesWith(new IllegalStateException("DynamoDB is down too"));
+
+        StepVerifier.create(submitter.submit(ACME, "SELECT 1"))
+                .expectErrorSatisfies(error -> assertThat(((ProblemException) error).problem().status().value()).isEqualTo(503))
+                .verify();
+        assertThat(store.all()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.QUEUED));
+    }
+
+    @Test
+    void leavesTheJobToAWorkerThatChangedItFirst() {
+        // the send timed out, yet the message arrived and a worker claimed the job
+        queue.failWith(new IllegalStateException("ack timed out"));
+        store.beforeNextReplace(job -> job.transitionTo(JobStatus.RUNNING, clock.instant()));
+
+        StepVerifier.create(submitter.submit(ACME, "SELECT 1")).expectError(ProblemException.class).verify();
+        assertThat(store.all()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.RUNNING));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.spectra.gateway.support;
+
+import dev.spectra.common.tenant.Tenant;
+import dev.spectra.gateway.jobs.InMemoryJobStore;
+import dev.spectra.gateway.jobs.RecordingJobQueue;
+import dev.spectra.gateway.tenant.InMemoryTenantRegistry;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+import java.time.Instant;
+
+import static dev.spectra.gateway.support.GatewayWebTest.ACME;
+import static dev.spectra.gateway.support.GatewayWebTest.DORMANT;
+import static dev.spectra.gateway.support.GatewayWebTest.GLOBEX;
+
+/** Replaces the clock and everything behind the DynamoDB and Kafka boundary with in-memory fakes. */
+@TestConfiguration(proxyBeanMethods = false)
+public class FakeBoundaries {
+
+    @Bean
+    @Primary
+    TestClock testClock() {
+        return new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+    }
+
+    @Bean
+    @Primary
+    InMemoryJobStore inMemoryJobStore() {
+        return new InMemoryJobStore();
+    }
+
+    @Bean
+    @Primary
+    RecordingJobQueue recordingJobQueue() {
+        return new RecordingJobQueue();
+    }
+
+    @Bean
+    @Primary
+    InMemoryTenantRegistry inMemoryTenantRegistry() {
+        return new InMemoryTenantRegistry()
+                .with(new Tenant(ACME, "tenant_acme", true))
+                .with(new Tenant(GLOBEX, "tenant_globex", true))
+                .with(new Tenant(DORMANT, "tenant_dormant", false));
+    }
+}
