@@ -4,6 +4,7 @@ import dev.spectra.common.tenant.TenantId;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,6 +42,10 @@ public record Job(
         requireNonNull(submittedAt, "submittedAt is null");
         requireNonNull(updatedAt, "updatedAt is null");
         requireNonNull(expiresAt, "expiresAt is null");
+        // One precision for every writer, so timestamps compare and render alike whoever wrote them.
+        submittedAt = submittedAt.truncatedTo(ChronoUnit.MILLIS);
+        updatedAt = updatedAt.truncatedTo(ChronoUnit.MILLIS);
+        expiresAt = expiresAt.truncatedTo(ChronoUnit.SECONDS);
         if (version < 1) {
             throw new IllegalArgumentException("version must be positive: " + version);
         }

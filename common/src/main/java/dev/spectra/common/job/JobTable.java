@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import static java.util.Objects.requireNonNull;
 
@@ -53,6 +54,18 @@ public final class JobTable {
         public Write {
             requireNonNull(request, "request is null");
             requireNonNull(written, "written is null");
+        }
+
+        /**
+         * Whether {@code stored}, read back after this write's condition failed, is this very write. A put
+         * whose response was lost and that was retried (by the SDK or its caller) fails its own condition:
+         * the version already moved, to this write. Only a different stored job means another writer won.
+         */
+        public boolean landedAs(Job stored) {
+            return stored.version() == written.version()
+                    && stored.status() == written.status()
+                    && stored.updatedAt().equals(written.updatedAt())
+                    && Objects.equals(stored.statementId(), written.statementId());
         }
     }
 

@@ -64,6 +64,17 @@ class JobTableTest {
     }
 
     @Test
+    void aWriteRecognisesItselfReadBackButNotAnotherWritersJob() {
+        Job current = aQueuedJob().build();
+        JobTable.Write ours = JobTable.replace("jobs", current, current.transitionTo(JobStatus.RUNNING, NOW));
+        JobTable.Write theirs = JobTable.replace("jobs", current, current.transitionTo(JobStatus.CANCELLED, NOW));
+
+        assertThat(ours.landedAs(ours.written())).isTrue();
+        assertThat(ours.landedAs(theirs.written())).isFalse();
+        assertThat(ours.landedAs(current)).isFalse();
+    }
+
+    @Test
     void replaceRefusesAnotherTenantsJob() {
         Job acme = aQueuedJob().forTenant(ACME).build();
         Job globex = aQueuedJob().forTenant(GLOBEX).withId(acme.jobId()).build();

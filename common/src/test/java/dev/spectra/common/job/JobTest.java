@@ -21,6 +21,14 @@ class JobTest {
     }
 
     @Test
+    void timestampsAreKeptToTheMillisecondWhoeverWritesThem() {
+        Job job = aQueuedJob().build().transitionTo(JobStatus.RUNNING, NOW.plusNanos(1_234_567));
+
+        assertThat(job.updatedAt()).isEqualTo(NOW.plusMillis(1));
+        assertThat(JobTable.fromItem(JobTable.toItem(job))).isEqualTo(job);
+    }
+
+    @Test
     void refusedTransitionNamesBothStates() {
         Job succeeded = aQueuedJob().in(JobStatus.SUCCEEDED);
 

@@ -38,8 +38,8 @@ public class DynamoDbJobStore implements JobStore {
         try {
             dynamoDb.putItem(write.request());
             return Optional.of(write.written());
-        } catch (ConditionalCheckFailedException anotherWriterWon) {
-            return Optional.empty();
+        } catch (ConditionalCheckFailedException versionMoved) {
+            return load(current.tenantId(), current.jobId()).filter(write::landedAs).map(stored -> write.written());
         }
     }
 }

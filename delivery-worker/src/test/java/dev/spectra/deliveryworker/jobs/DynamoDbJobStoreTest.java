@@ -1,6 +1,7 @@
 package dev.spectra.deliveryworker.jobs;
 
 import dev.spectra.common.job.Job;
+import dev.spectra.common.job.JobError;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobTable;
@@ -58,9 +59,22 @@ class DynamoDbJobStoreTest {
     @Test
     void reportsLostCompareAndSetAsEmpty() {
         Job job = aDeliveringJob().build();
+        Job cancelledByAnotherWriter = JobTable.replace("jobs-table", job,
+                job.endWith(JobStatus.CANCELLED, new JobError("QUERY_CANCELLED", "cancelled", false), NOW)).written();
+        dynamoDb.item = GetItemResponse.builder().item(JobTable.toItem(cancelledByAnotherWriter)).build();
         dynamoDb.conditionFails = true;
 
         assertThat(store.replace(job, job.succeeded(1, "{}", NOW))).isEmpty();
+    }
+
+    @Test
+    void recognisesItsOwnWriteWhoseResponseWasLost() {
+        Job job = aDeliveringJob().build();
+        JobTable.Write write = JobTable.replace("jobs-table", job, job.succeeded(1, "{}", NOW));
+        dynamoDb.item = GetItemResponse.builder().item(JobTable.toItem(write.written())).build();
+        dynamoDb.conditionFails = true;
+
+        assertThat(store.replace(job, job.succeeded(1, "{}", NOW))).contains(write.written());
     }
 
     /** Only the two calls the store makes; every other DynamoDbClient method throws UnsupportedOperationException. */

@@ -8,7 +8,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
-import java.util.Objects;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -39,18 +38,7 @@ public final class DynamoDbJobStore implements JobStore {
             dynamoDb.putItem(write.request());
             return Optional.of(write.written());
         } catch (ConditionalCheckFailedException versionMoved) {
-            // A put whose response was lost and that was retried (by the SDK or by the caller) fails its own
-            // condition: the version already moved, to our write. Only a different stored job means another writer.
-            return find(current.tenantId(), current.jobId())
-                    .filter(stored -> isSameWrite(stored, write.written()))
-                    .map(stored -> write.written());
+            return find(current.tenantId(), current.jobId()).filter(write::landedAs).map(stored -> write.written());
         }
-    }
-
-    private static boolean isSameWrite(Job stored, Job written) {
-        return stored.version() == written.version()
-                && stored.status() == written.status()
-                && stored.updatedAt().equals(written.updatedAt())
-                && Objects.equals(stored.statementId(), written.statementId());
     }
 }
