@@ -1,0 +1,86 @@
+package dev.spectra.local;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A tenant application's view of the gateway, as plain HTTP. */
+final class GatewayClient {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI gateway;
+
+    GatewayClient(URI gateway) {
+        this.gateway = gateway;
+    }
+
+    /** A response with its body parsed, when it is JSON. */
+    record Answer(int status, String contentType, String body, Map<String, String> headers) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        String text(String field) {
+            JsonNode node = json().get(field);
+            return node == null || node.isNull() ? null : node.asString();
+        }
+    }
+
+    Answer submit(String token, String tenantHeader, String sql) {
+        return submitRaw(token, tenantHeader, JSON.writeValueAsString(Map.of("sql", sql)));
+    }
+
+    Answer submitRaw(String token, String tenantHeader, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve("/v1/queries"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return send(authorised(request, token, tenantHeader));
+    }
+
+    Answer status(String token, String tenantHeader, String jobId) {
+        return send(authorised(HttpRequest.newBuilder(gateway.resolve("/v1/queries/" + jobId)).GET(), token, tenantHeader));
+    }
+
+    Answer results(String token, String tenantHeader, String jobId) {
+        return send(authorised(HttpRequest.newBuilder(gateway.resolve("/v1/queries/" + jobId + "/results")).GET(), token, tenantHeader));
+    }
+
+    Answer get(URI uri) {
+        return send(HttpRequest.newBuilder(uri).GET());
+    }
+
+    private static HttpRequest.Builder authorised(HttpRequest.Builder request, String token, String tenantHeader) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (tenantHeader != null) {
+            request.header("X-Tenant-ID", tenantHeader);
+        }
+        return request;
+    }
+
+    private Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            Map<String, String> headers = new LinkedHashMap<>();
+            response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
+            return new Answer(response.statusCode(), headers.getOrDefault("content-type", ""), response.body(), headers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
