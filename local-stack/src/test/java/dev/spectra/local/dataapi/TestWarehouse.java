@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,7 +57,9 @@ final class TestWarehouse implements AutoCloseable {
 
     static TestWarehouse start() {
         try {
+            Path root = Path.of(System.getProperty("spectra.local.repository-root", "..")).toAbsolutePath().normalize();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setOverrideWorkingDirectory(root.resolve(".spectra/cache/postgres").toFile())
                     .setDataDirectoryCustomizer(dataDirectory -> {
                         try {
                             Files.writeString(dataDirectory.toPath().resolve("pg_hba.conf"), PG_HBA);
