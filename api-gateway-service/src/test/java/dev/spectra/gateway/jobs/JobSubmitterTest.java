@@ -5,7 +5,7 @@ import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.gateway.problem.ProblemException;
-import dev.spectra.gateway.support.TestClock;
+import dev.spectra.common.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -18,7 +18,7 @@ class JobSubmitterTest {
 
     private static final Tenant ACME = new Tenant(TenantId.of("acme"), "tenant_acme", true);
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00.123456789Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00.123456789Z"));
     private final InMemoryJobStore store = new InMemoryJobStore();
     private final RecordingJobQueue queue = new RecordingJobQueue();
     private final JobSubmitter submitter = new JobSubmitter(store, queue, clock, Duration.ofDays(7));

@@ -1,6 +1,6 @@
 package dev.spectra.gateway.ratelimit;
 
-import dev.spectra.gateway.support.TestClock;
+import dev.spectra.common.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LocalBucketRateLimiterTest {
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
     private final LocalBucketRateLimiter limiter = new LocalBucketRateLimiter(new RateLimitProperties(3, 2), clock);
 
     @Test

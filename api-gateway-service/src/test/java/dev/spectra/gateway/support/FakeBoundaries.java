@@ -1,5 +1,7 @@
 package dev.spectra.gateway.support;
 
+import dev.spectra.common.testing.MutableClock;
+
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.gateway.jobs.InMemoryJobStore;
 import dev.spectra.gateway.jobs.RecordingJobQueue;
@@ -20,8 +22,8 @@ public class FakeBoundaries {
 
     @Bean
     @Primary
-    TestClock testClock() {
-        return new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+    MutableClock testClock() {
+        return new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
     }
 
     @Bean

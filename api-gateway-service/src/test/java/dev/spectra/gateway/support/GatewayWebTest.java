@@ -1,5 +1,7 @@
 package dev.spectra.gateway.support;
 
+import dev.spectra.common.testing.MutableClock;
+
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.gateway.jobs.InMemoryJobStore;
 import dev.spectra.gateway.jobs.RecordingJobQueue;
@@ -40,7 +42,7 @@ public abstract class GatewayWebTest {
     @Autowired
     protected WebTestClient client;
     @Autowired
-    protected TestClock clock;
+    protected MutableClock clock;
     @Autowired
     protected InMemoryJobStore jobs;
     @Autowired

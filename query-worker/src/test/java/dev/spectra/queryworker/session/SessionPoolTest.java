@@ -1,7 +1,7 @@
 package dev.spectra.queryworker.session;
 
 import dev.spectra.queryworker.config.SessionsProperties;
-import dev.spectra.queryworker.testing.MutableClock;
+import dev.spectra.common.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

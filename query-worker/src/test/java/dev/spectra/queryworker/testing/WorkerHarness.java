@@ -1,5 +1,7 @@
 package dev.spectra.queryworker.testing;
 
+import dev.spectra.common.testing.MutableClock;
+
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.messaging.JobRequested;

@@ -1,4 +1,4 @@
-package dev.spectra.gateway.support;
+package dev.spectra.common.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,12 +7,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that stands still until a test moves it. */
-public final class TestClock extends Clock {
+/** A clock the test moves forward, so that keep-alives and timeouts pass without waiting for them. */
+public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
 
-    public TestClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
@@ -32,6 +32,6 @@ public final class TestClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("a test clock stays in UTC");
+        throw new UnsupportedOperationException();
     }
 }
