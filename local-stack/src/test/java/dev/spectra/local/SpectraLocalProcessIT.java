@@ -34,7 +34,7 @@ class SpectraLocalProcessIT {
         // Output goes to a file: once a child exits, the JDK closes its pipe under a reader and the last lines are lost.
         Files.createDirectories(state);
         Path outputFile = state.resolve("launcher-output.log");
-        Process process = new ProcessBuilder(ChildProcess.javaExecutable(),
+        Process process = new ProcessBuilder(ChildProcess.javaExecutable(), "--enable-native-access=ALL-UNNAMED",
                 "-Dspectra.local.repository-root=" + root,
                 "-Dspectra.local.state-directory=" + state,
                 "-jar", launcher.toString(), "--port", Integer.toString(port))
