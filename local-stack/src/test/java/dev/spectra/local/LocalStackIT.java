@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import static dev.spectra.local.GatewayClient.Answer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -256,6 +259,29 @@ class LocalStackIT {
         assertThat(metrics).containsPattern("spectra_sessions_borrowed_total\\{[^}]*outcome=\"warm\"[^}]*} [1-9]");
         String gatewayMetrics = gateway.get(stack.managementEndpoints().get("api-gateway-service").resolve("/actuator/prometheus")).body();
         assertThat(gatewayMetrics).contains("spectra_gateway_submissions_total");
+    }
+
+    @Test
+    void concurrentJobsOfBothTenantsNeverMixTenantsOnPooledSessions() {
+        Map<String, String> tokens = Map.of(ACME, acmeToken, GLOBEX, globexToken);
+        List<String[]> jobs = IntStream.range(0, 24).parallel()
+                .mapToObj(i -> i % 2 == 0 ? ACME : GLOBEX)
+                .map(tenant -> new String[] {tenant,
+                        accepted(gateway.submit(tokens.get(tenant), tenant, "SELECT tenant_id, COUNT(*) FROM sales GROUP BY tenant_id"))})
+                .toList();
+
+        for (String[] job : jobs) {
+            String tenant = job[0];
+            JsonNode status = awaitTerminal(tokens.get(tenant), tenant, job[1]);
+            assertThat(status.get("status").asString()).as("job %s of %s", job[1], tenant).isEqualTo("SUCCEEDED");
+            JsonNode rows = gateway.results(tokens.get(tenant), tenant, job[1]).json().get("rows");
+            int seeded = tenant.equals(ACME) ? DemoTenant.ACME.salesRows() : DemoTenant.GLOBEX.salesRows();
+            assertThat(rows.toString()).isEqualTo("[[\"" + tenant + "\"," + seeded + "]]");
+        }
+        String metrics = gateway.get(stack.managementEndpoints().get("query-worker").resolve("/actuator/prometheus")).body();
+        Matcher open = Pattern.compile("(?m)^spectra_sessions_open(\\{[^}]*})? ([0-9.]+)").matcher(metrics);
+        assertThat(open.find()).as(metrics).isTrue();
+        assertThat(Double.parseDouble(open.group(2))).as("at most 4 sessions per tenant user").isLessThanOrEqualTo(8);
     }
 
     private JsonNode runToSuccess(String token, String tenant, String sql) {
