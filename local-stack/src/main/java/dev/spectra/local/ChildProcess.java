@@ -89,10 +89,6 @@ final class ChildProcess implements AutoCloseable {
         return name;
     }
 
-    Path logFile() {
-        return logFile;
-    }
-
     @Override
     public void close() {
         if (!process.isAlive()) {

@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +32,8 @@ import java.util.stream.Stream;
 public final class LocalStack implements AutoCloseable {
 
     public static final String WAREHOUSE_CLUSTER = "spectra-local";
-    public static final List<String> SERVICE_MODULES = List.of("api-gateway-service", "query-worker", "delivery-worker");
+    public static final String GATEWAY_MODULE = "api-gateway-service";
+    public static final List<String> SERVICE_MODULES = List.of(GATEWAY_MODULE, "query-worker", "delivery-worker");
 
     /** Small pages, so that paging is exercised locally the way large results page in AWS. */
     public static final int RESULT_PAGE_ROWS = 500;
@@ -91,14 +91,6 @@ public final class LocalStack implements AutoCloseable {
         return dynamoDb.endpoint();
     }
 
-    public URI s3Endpoint() {
-        return s3.endpoint();
-    }
-
-    public URI dataApiEndpoint() {
-        return dataApi.endpoint();
-    }
-
     /** Each service's actuator base URL, e.g. for {@code /actuator/prometheus}. */
     public Map<String, URI> managementEndpoints() {
         return Map.copyOf(managementEndpoints);
@@ -115,14 +107,16 @@ public final class LocalStack implements AutoCloseable {
 
         ExecutorService starters = Executors.newFixedThreadPool(4);
         try {
-            CompletableFuture<LocalWarehouse> warehouseStarted = async(starters,
-                    () -> LocalWarehouse.start(run.resolve("postgres"), settings.cacheDirectory().resolve("postgres"), DemoTenant.ALL));
-            CompletableFuture<LocalKafka> kafkaStarted = async(starters, LocalKafka::start);
-            CompletableFuture<LocalDynamoDb> dynamoDbStarted = async(starters,
-                    () -> LocalDynamoDb.start(settings.runtimeDirectory().resolve("native"), DemoTenant.ALL));
-            CompletableFuture<LocalS3> s3Started = async(starters,
+            CompletableFuture<LocalWarehouse> warehouseStarted = CompletableFuture.supplyAsync(
+                    () -> LocalWarehouse.start(run.resolve("postgres"), settings.cacheDirectory().resolve("postgres"), DemoTenant.ALL),
+                    starters);
+            CompletableFuture<LocalKafka> kafkaStarted = CompletableFuture.supplyAsync(LocalKafka::start, starters);
+            CompletableFuture<LocalDynamoDb> dynamoDbStarted = CompletableFuture.supplyAsync(
+                    () -> LocalDynamoDb.start(settings.runtimeDirectory().resolve("native"), DemoTenant.ALL), starters);
+            CompletableFuture<LocalS3> s3Started = CompletableFuture.supplyAsync(
                     () -> LocalS3.start(settings.runtimeDirectory().resolve("s3mock.jar"), createDirectories(run.resolve("s3")),
-                            settings.logDirectory().resolve("s3mock.log")));
+                            settings.logDirectory().resolve("s3mock.log")),
+                    starters);
 
             // Collect every outcome before failing, so that whatever did start is stopped again.
             warehouse = track(await(warehouseStarted));
@@ -144,7 +138,7 @@ public final class LocalStack implements AutoCloseable {
     private void startServices() {
         List<ChildProcess> services = new ArrayList<>();
         for (String module : SERVICE_MODULES) {
-            int port = module.equals("api-gateway-service") ? settings.gatewayPort() : FreePorts.next();
+            int port = module.equals(GATEWAY_MODULE) ? settings.gatewayPort() : FreePorts.next();
             List<String> command = new ArrayList<>();
             command.add(ChildProcess.javaExecutable());
             command.addAll(SERVICE_JVM_OPTIONS);
@@ -152,7 +146,7 @@ public final class LocalStack implements AutoCloseable {
             command.add(settings.serviceJar(module).toString());
             command.addAll(serviceArguments(module, port));
             Map<String, String> environment = new HashMap<>(LocalAws.environment());
-            if (module.equals("api-gateway-service")) {
+            if (module.equals(GATEWAY_MODULE)) {
                 environment.put("SPECTRA_GATEWAY_AUTH_HMAC_SECRET", tokens.secret());
             }
             services.add(ChildProcess.start(module, command, environment, settings.logDirectory().resolve(module + ".log")));
@@ -165,7 +159,7 @@ public final class LocalStack implements AutoCloseable {
                         managementEndpoints.get(service.name()).resolve("/actuator/health"),
                         response -> response.statusCode() == 200, SERVICE_START_TIMEOUT)))
                 .toList();
-        ready.forEach(LocalStack::awaitQuietly);
+        ready.forEach(LocalStack::await);
         throwFirstFailure(ready.toArray(CompletableFuture[]::new));
     }
 
@@ -218,20 +212,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static <T> CompletableFuture<T> async(ExecutorService executor, Supplier<T> start) {
-        return CompletableFuture.supplyAsync(start, executor);
-    }
-
+    /** Waits for the outcome: null if it failed, which {@link #throwFirstFailure} then reports. */
     private static <T> T await(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {
             return null;
         }
-    }
-
-    private static void awaitQuietly(CompletableFuture<?> future) {
-        await(future);
     }
 
     private static void throwFirstFailure(CompletableFuture<?>... futures) {

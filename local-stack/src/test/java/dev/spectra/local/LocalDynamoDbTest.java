@@ -14,7 +14,7 @@ class LocalDynamoDbTest {
 
     @Test
     void provisionsTheJobTableWithTtlAndTheTenantRegistry() {
-        Path root = Path.of(System.getProperty("spectra.local.repository-root", "..")).toAbsolutePath().normalize();
+        Path root = TestRepository.root();
         try (LocalDynamoDb dynamoDb = LocalDynamoDb.start(root.resolve("local-stack/target/runtime/native"), DemoTenant.ALL);
              DynamoDbClient client = LocalAws.dynamoDb(dynamoDb.endpoint())) {
 

@@ -55,7 +55,7 @@ class LocalStackIT {
 
     @BeforeAll
     void startTheStack() {
-        Path root = Path.of(System.getProperty("spectra.local.repository-root", "..")).toAbsolutePath().normalize();
+        Path root = TestRepository.root();
         stack = LocalStack.start(new LocalStackSettings(root, root.resolve("local-stack/target/it-stack"), FreePorts.next()));
         gateway = new GatewayClient(stack.gatewayUrl());
         acmeToken = stack.tokens().tokenFor(TenantId.of(ACME));

@@ -29,7 +29,7 @@ class LocalWarehouseTest {
 
     @BeforeAll
     void start() {
-        Path root = Path.of(System.getProperty("spectra.local.repository-root", "..")).toAbsolutePath().normalize();
+        Path root = TestRepository.root();
         warehouse = LocalWarehouse.start(data.resolve("postgres"), root.resolve(".spectra/cache/postgres"), DemoTenant.ALL);
     }
 

@@ -26,7 +26,7 @@ class SpectraLocalProcessIT {
 
     @Test
     void startsTheWholeSystemWritesTenantsAndLeavesNothingBehindOnSigterm() throws Exception {
-        Path root = Path.of(System.getProperty("spectra.local.repository-root", "..")).toAbsolutePath().normalize();
+        Path root = TestRepository.root();
         Path launcher = Path.of(System.getProperty("spectra.local.launcher-jar", "target/spectra-local.jar"));
         Path state = root.resolve("local-stack/target/process-it-stack");
         int port = FreePorts.next();

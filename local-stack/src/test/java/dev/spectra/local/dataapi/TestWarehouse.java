@@ -1,5 +1,7 @@
 package dev.spectra.local.dataapi;
 
+import dev.spectra.local.TestRepository;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import javax.sql.DataSource;
@@ -57,7 +59,7 @@ final class TestWarehouse implements AutoCloseable {
 
     static TestWarehouse start() {
         try {
-            Path root = Path.of(System.getProperty("spectra.local.repository-root", "..")).toAbsolutePath().normalize();
+            Path root = TestRepository.root();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setOverrideWorkingDirectory(root.resolve(".spectra/cache/postgres").toFile())
                     .setDataDirectoryCustomizer(dataDirectory -> {
