@@ -67,6 +67,7 @@ public record Problem(
             case SQL_NOT_READ_ONLY -> "SQL is not a read-only query";
             case SQL_MULTIPLE_STATEMENTS -> "More than one SQL statement";
             case SQL_FORBIDDEN_OBJECT -> "Forbidden SQL object";
+            case SQL_FORBIDDEN_FUNCTION -> "Forbidden SQL function";
             case JOB_NOT_FOUND -> "Job not found";
             case RESULT_NOT_READY -> "Result not ready";
             case RATE_LIMITED -> "Rate limit exceeded";

@@ -77,6 +77,13 @@ public final class Problems {
                 .withHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
     }
 
+    /** The tenant's own queue of SQL texts waiting for the guard is full: its other texts are still being checked. */
+    public static Problem sqlGuardBusy() {
+        return new Problem(HttpStatus.TOO_MANY_REQUESTS, RATE_LIMITED,
+                "Too many of this tenant's queries are waiting for the SQL check; retry after 1 s.")
+                .withHeader(HttpHeaders.RETRY_AFTER, "1");
+    }
+
     public static Problem storageUnavailable() {
         return new Problem(HttpStatus.SERVICE_UNAVAILABLE, STORAGE_UNAVAILABLE,
                 "A backing store is unavailable; the request was not carried out. Retry later.")

@@ -1,6 +1,7 @@
 package dev.spectra.gateway.sql;
 
 import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
@@ -21,22 +22,28 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.spectra.common.error.ErrorCode.SQL_FORBIDDEN_FUNCTION;
 import static dev.spectra.common.error.ErrorCode.SQL_FORBIDDEN_OBJECT;
 import static dev.spectra.common.error.ErrorCode.SQL_INVALID;
 import static dev.spectra.common.error.ErrorCode.SQL_NOT_READ_ONLY;
 
 /**
  * Walks a whole query, subqueries and CTEs included, for what makes it more than a read-only query
- * (SELECT ... INTO, FOR UPDATE/SHARE, data-modifying CTEs) and for system objects. Built on
- * JSqlParser's {@link TablesNamesFinder}, which already visits every table, function and subquery;
- * this only looks at what it visits. One instance per query: it collects state.
+ * (SELECT ... INTO, FOR UPDATE/SHARE, data-modifying CTEs), for system relations, and for calls and
+ * casts outside {@link SqlAllowList}. Built on JSqlParser's {@link TablesNamesFinder}, which already
+ * visits every table, function and subquery; this only looks at what it visits. One instance per query:
+ * it collects state.
+ *
+ * <p>It reads the canonical text the lexer wrote, and it is the second opinion on functions and casts:
+ * {@link TokenInspector} has already checked every call and cast in the token stream, independently of
+ * how JSqlParser's grammar reads it.
  */
 final class QueryInspector extends TablesNamesFinder<Void> {
 
     private static final Logger log = LoggerFactory.getLogger(QueryInspector.class);
 
     private String write;
-    private String systemObject;
+    private SqlRejection forbidden;
 
     /**
      * The first reason the query is refused, writes before system objects. A query the finder cannot
@@ -54,11 +61,7 @@ final class QueryInspector extends TablesNamesFinder<Void> {
             return Optional.of(new SqlRejection(SQL_NOT_READ_ONLY,
                     "Only read-only queries are accepted; this query contains " + inspector.write + "."));
         }
-        if (inspector.systemObject != null) {
-            return Optional.of(new SqlRejection(SQL_FORBIDDEN_OBJECT,
-                    inspector.systemObject + " is a system object and cannot be queried."));
-        }
-        return Optional.empty();
+        return Optional.ofNullable(inspector.forbidden);
     }
 
     @Override
@@ -123,34 +126,52 @@ final class QueryInspector extends TablesNamesFinder<Void> {
 
     @Override
     public <S> Void visit(Table table, S context) {
-        String schema = table.getSchemaName();
-        if (schema != null && SystemObjects.isSystemSchema(schema)
-                || table.getName() != null && SystemObjects.isSystemRelation(table.getName())) {
-            forbidden(table.getFullyQualifiedName());
+        String name = table.getName() == null ? null : SystemObjects.normalize(table.getName());
+        String schema = table.getSchemaName() == null ? null : SystemObjects.normalize(table.getSchemaName());
+        if (table.getDatabaseName() != null && !table.getDatabaseName().isBlank()) {
+            forbid(new SqlRejection(SQL_FORBIDDEN_OBJECT,
+                    table.getFullyQualifiedName() + " names another database; only this warehouse's tables can be queried."));
+        } else if (schema != null && SystemObjects.isSystemSchema(schema) || name != null && SystemObjects.isSystemRelation(name)) {
+            forbid(TokenInspector.systemObject(table.getFullyQualifiedName()));
         }
         return super.visit(table, context);
     }
 
     @Override
     public <S> Void visit(Function function, S context) {
-        checkFunction(function.getMultipartName(), function.getName());
+        List<String> parts = function.getMultipartName();
+        if (parts != null && parts.size() > 1) {
+            forbid(new SqlRejection(SQL_FORBIDDEN_FUNCTION, "Functions are called by their plain name; "
+                    + String.join(".", parts) + "() is not accepted."));
+        } else if (function.getName() != null) {
+            checkFunction(function.getName());
+        }
         return super.visit(function, context);
     }
 
     @Override
     public <S> Void visit(AnalyticExpression function, S context) {
-        checkFunction(List.of(function.getName()), function.getName());
+        checkFunction(function.getName());
         return super.visit(function, context);
     }
 
-    private void checkFunction(List<String> nameParts, String displayName) {
-        if (nameParts == null || nameParts.isEmpty()) {
-            return;
+    @Override
+    public <S> Void visit(CastExpression cast, S context) {
+        if (cast.getColDataType() != null && cast.getColDataType().getDataType() != null) {
+            String type = SystemObjects.typeName(cast.getColDataType().getDataType());
+            if (!SqlAllowList.TYPES.contains(type)) {
+                forbid(new SqlRejection(SQL_FORBIDDEN_OBJECT,
+                        "The type " + type + " cannot be used in a cast; allowed types are the plain data types."));
+            }
         }
-        String function = nameParts.getLast();
-        boolean inSystemSchema = nameParts.size() > 1 && SystemObjects.isSystemSchema(nameParts.get(nameParts.size() - 2));
-        if (inSystemSchema || SystemObjects.isForbiddenFunction(function)) {
-            forbidden(displayName + "()");
+        return super.visit(cast, context);
+    }
+
+    private void checkFunction(String rawName) {
+        String name = SystemObjects.normalize(rawName);
+        if (!SqlAllowList.FUNCTIONS.contains(name) && !SqlAllowList.TYPES.contains(name)
+                && !SqlAllowList.PARSER_CONSTRUCTS.contains(name)) {
+            forbid(TokenInspector.forbiddenFunction(name));
         }
     }
 
@@ -166,9 +187,9 @@ final class QueryInspector extends TablesNamesFinder<Void> {
         }
     }
 
-    private void forbidden(String what) {
-        if (systemObject == null) {
-            systemObject = what;
+    private void forbid(SqlRejection rejection) {
+        if (forbidden == null) {
+            forbidden = rejection;
         }
     }
 }

@@ -18,6 +18,7 @@ public enum ErrorCode {
     SQL_NOT_READ_ONLY(USER, false),
     SQL_MULTIPLE_STATEMENTS(USER, false),
     SQL_FORBIDDEN_OBJECT(USER, false),
+    SQL_FORBIDDEN_FUNCTION(USER, false),
     JOB_NOT_FOUND(USER, false),
     RESULT_NOT_READY(USER, false),
     RATE_LIMITED(USER, true),
