@@ -145,7 +145,8 @@ public final class LocalStack implements AutoCloseable {
         // Every session and running statement holds a warehouse connection: 64 + 64 stays under max_connections (200).
         dataApi = track(DataApiEmulator.start(DataApiSettings.defaults("127.0.0.1", warehouse.port(), warehouse.passwordsByDatabaseUser())
                 .withResultPageRows(RESULT_PAGE_ROWS)
-                .withLimits(64, 64)));
+                .withLimits(64, 64)
+                .withSpoolDirectory(run.resolve("data-api-results"))));
         log.info("Redshift Data API emulator on {}", dataApi.endpoint());
     }
 
