@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -96,8 +97,8 @@ class LocalStackIT {
         Path file = stack.warehouse().administratorFile();
 
         assertThat(file).isEqualTo(stack.logDirectory().resolveSibling("warehouse-admin.json"));
-        assertThat(java.nio.file.Files.getPosixFilePermissions(file)).isEqualTo(PrivateFiles.OWNER_READ_WRITE);
-        assertThat(java.nio.file.Files.readString(file)).contains("\"user\" : \"postgres\"", "\"password\"");
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PrivateFiles.OWNER_READ_WRITE);
+        assertThat(Files.readString(file)).contains("\"user\" : \"postgres\"", "\"password\"");
     }
 
     @Test

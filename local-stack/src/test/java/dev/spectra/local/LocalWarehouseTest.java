@@ -5,6 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +115,7 @@ class LocalWarehouseTest {
     @Test
     void theAdministratorFileIsOwnerOnlyAndCarriesWorkingCredentials() throws Exception {
         assertThat(Files.getPosixFilePermissions(administratorFile)).isEqualTo(PrivateFiles.OWNER_READ_WRITE);
-        var document = tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(administratorFile));
+        JsonNode document = JsonMapper.builder().build().readTree(Files.readString(administratorFile));
         assertThat(document.get("port").asInt()).isEqualTo(warehouse.port());
         assertThat(document.get("database").asString()).isEqualTo(LocalWarehouse.DATABASE);
         String url = "jdbc:postgresql://" + document.get("host").asString() + ":" + document.get("port").asInt()
