@@ -3,6 +3,7 @@ package dev.spectra.local;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.spectra.common.job.JobTable;
+import dev.spectra.common.tenant.Tenant;
 import dev.spectra.common.tenant.TenantTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,11 @@ public final class LocalDynamoDb implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    /** @param nativeLibraries the folder holding sqlite4java's native library, which DynamoDB Local loads by path */
-    public static LocalDynamoDb start(Path nativeLibraries, List<DemoTenant> tenants) {
+    /**
+     * @param nativeLibraries the folder holding sqlite4java's native library, which DynamoDB Local loads by path
+     * @param tenants         the tenant registry's entries
+     */
+    public static LocalDynamoDb start(Path nativeLibraries, List<Tenant> tenants) {
         System.setProperty("sqlite4java.library.path", nativeLibraries.toAbsolutePath().toString());
         int port = FreePorts.next();
         DynamoDBProxyServer server;
@@ -47,8 +51,8 @@ public final class LocalDynamoDb implements AutoCloseable {
                     .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(JobTable.EXPIRES_AT).enabled(true).build())
                     .build());
             client.createTable(TenantTable.createTable(TenantTable.DEFAULT_NAME));
-            for (DemoTenant tenant : tenants) {
-                client.putItem(TenantTable.put(TenantTable.DEFAULT_NAME, tenant.registryEntry()));
+            for (Tenant tenant : tenants) {
+                client.putItem(TenantTable.put(TenantTable.DEFAULT_NAME, tenant));
             }
         } catch (RuntimeException e) {
             dynamoDb.close();

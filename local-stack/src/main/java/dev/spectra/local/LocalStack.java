@@ -1,5 +1,6 @@
 package dev.spectra.local;
 
+import dev.spectra.common.tenant.TenantId;
 import dev.spectra.local.dataapi.DataApiEmulator;
 import dev.spectra.local.dataapi.DataApiSettings;
 import org.slf4j.Logger;
@@ -46,6 +47,8 @@ public final class LocalStack implements AutoCloseable {
     private final LocalStackSettings settings;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final LocalTokens tokens = LocalTokens.withRandomKey();
+    /** Decided before anything starts: the warehouse and the tenant registry start in parallel and must agree. */
+    private final TenantProvisioning provisioning = TenantProvisioning.generate(DemoTenant.ALL, TenantLimits.DEFAULTS);
     private LocalWarehouse warehouse;
     private LocalKafka kafka;
     private LocalDynamoDb dynamoDb;
@@ -83,6 +86,15 @@ public final class LocalStack implements AutoCloseable {
         return warehouse;
     }
 
+    /** The opaque database user this run provisioned for the tenant, in the warehouse and in the registry. */
+    public String databaseUserOf(TenantId tenant) {
+        return provisioning.databaseUserOf(tenant);
+    }
+
+    public TenantProvisioning provisioning() {
+        return provisioning;
+    }
+
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
     }
@@ -108,11 +120,13 @@ public final class LocalStack implements AutoCloseable {
         ExecutorService starters = Executors.newFixedThreadPool(4);
         try {
             CompletableFuture<LocalWarehouse> warehouseStarted = CompletableFuture.supplyAsync(
-                    () -> LocalWarehouse.start(run.resolve("postgres"), settings.cacheDirectory().resolve("postgres"), DemoTenant.ALL),
+                    () -> LocalWarehouse.start(run.resolve("postgres"), settings.cacheDirectory().resolve("postgres"),
+                            settings.warehouseAdministratorFile(), provisioning),
                     starters);
             CompletableFuture<LocalKafka> kafkaStarted = CompletableFuture.supplyAsync(LocalKafka::start, starters);
             CompletableFuture<LocalDynamoDb> dynamoDbStarted = CompletableFuture.supplyAsync(
-                    () -> LocalDynamoDb.start(settings.runtimeDirectory().resolve("native"), DemoTenant.ALL), starters);
+                    () -> LocalDynamoDb.start(settings.runtimeDirectory().resolve("native"),
+                            provisioning.tenants().stream().map(ProvisionedTenant::registryEntry).toList()), starters);
             CompletableFuture<LocalS3> s3Started = CompletableFuture.supplyAsync(
                     () -> LocalS3.start(settings.runtimeDirectory().resolve("s3mock.jar"), createDirectories(run.resolve("s3")),
                             settings.logDirectory().resolve("s3mock.log")),
@@ -131,7 +145,8 @@ public final class LocalStack implements AutoCloseable {
         // Every session and running statement holds a warehouse connection: 64 + 64 stays under max_connections (200).
         dataApi = track(DataApiEmulator.start(DataApiSettings.defaults("127.0.0.1", warehouse.port(), warehouse.passwordsByDatabaseUser())
                 .withResultPageRows(RESULT_PAGE_ROWS)
-                .withLimits(64, 64)));
+                .withLimits(64, 64)
+                .withSpoolDirectory(run.resolve("data-api-results"))));
         log.info("Redshift Data API emulator on {}", dataApi.endpoint());
     }
 

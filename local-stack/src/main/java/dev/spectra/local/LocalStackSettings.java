@@ -32,6 +32,11 @@ public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int g
         return stateDirectory.resolve("run");
     }
 
+    /** The warehouse superuser's connection details, owner-only, present while the stack runs. */
+    public Path warehouseAdministratorFile() {
+        return stateDirectory.resolve("warehouse-admin.json");
+    }
+
     public Path logDirectory() {
         return stateDirectory.resolve("logs");
     }

@@ -3,6 +3,7 @@ package dev.spectra.local;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -18,61 +19,117 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static java.util.Objects.requireNonNull;
+
 /**
- * The warehouse of the local stack: PostgreSQL 17 standing in for Redshift. Each tenant has its own
- * LOGIN role, and row-level security on {@code sales} is bound to those roles, so what a tenant sees
- * is decided by whom the statement runs as, exactly as Redshift RLS policies attached to users do.
+ * The warehouse of the local stack: PostgreSQL 17 standing in for Redshift. Each tenant has its own LOGIN
+ * role under an opaque name, and row-level security on {@code sales} is bound to those roles, so what a
+ * tenant sees is decided by whom the statement runs as, exactly as Redshift RLS policies attached to users
+ * do.
+ *
+ * <p>The wall between tenants, as the warehouse builds it:
+ * <ul>
+ *   <li>every connection, the superuser's included and over the unix socket too, authenticates with
+ *       scram-sha-256; the superuser's password is random per run and written only to an owner-only file;
+ *   <li>privileges go to one NOLOGIN group, {@value #TENANT_GROUP}, so ACLs in the catalog
+ *       ({@code relacl}, {@code datacl}, {@code nspacl}) name the group and never a tenant's user;
+ *   <li>catalog views and functions that show other roles, other sessions or row counts, or that run SQL
+ *       given as text, are revoked from PUBLIC;
+ *   <li>each tenant user carries its limits ({@link TenantLimits}) and is read-only by default.
+ * </ul>
+ * What PostgreSQL cannot hide from a tenant (a table's {@code pg_class.reltuples}, role names behind
+ * {@code ::regrole} or {@code pg_get_userbyid}, {@code has_*_privilege} on guessed names) is left to the
+ * gateway's SQL guard; opaque user names make what leaks say nothing about which tenant it is.
  */
 public final class LocalWarehouse implements AutoCloseable {
 
     public static final String DATABASE = "dev";
+    public static final String ADMINISTRATOR = "postgres";
+    /** The NOLOGIN role every tenant user is a member of; it alone holds the tenants' grants. */
+    public static final String TENANT_GROUP = "spectra_tenants";
 
     private static final Logger log = LoggerFactory.getLogger(LocalWarehouse.class);
-    /**
-     * Tenant roles must present their password (zonky's default trusts everyone, which would make
-     * the per-tenant logins meaningless). The administrator keeps loopback trust for seeding.
-     */
+    private static final String LOOPBACK = "127.0.0.1";
+    /** Nobody is trusted: the socket and loopback both ask for a password. */
     private static final String HOST_BASED_AUTHENTICATION = """
-            local all all trust
-            host all postgres 127.0.0.1/32 trust
-            host all postgres ::1/128 trust
+            local all all scram-sha-256
             host all all 127.0.0.1/32 scram-sha-256
             host all all ::1/128 scram-sha-256
             """;
     private static final String[] REGIONS = {"EU", "NA", "APAC", "LATAM"};
     private static final String[] PRODUCTS = {"widget", "gadget", "gizmo", "doohickey"};
+    /**
+     * Catalog views a tenant must not read: other roles, policies, memberships, sessions, locks and every
+     * statistics view ({@code pg_stat*}, {@code pg_statio*}, {@code pg_stats*}), which show other roles'
+     * activity and row counts.
+     */
+    private static final String REVOKE_CATALOG_VIEWS = """
+            DO $$
+            DECLARE
+                view regclass;
+            BEGIN
+                FOR view IN
+                    SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = 'pg_catalog' AND c.relkind IN ('v', 'r')
+                      AND (c.relname LIKE 'pg\\_stat%'
+                           OR c.relname IN ('pg_roles', 'pg_user', 'pg_group', 'pg_policy', 'pg_policies',
+                                            'pg_auth_members', 'pg_locks', 'pg_prepared_xacts', 'pg_user_mappings'))
+                LOOP
+                    EXECUTE format('REVOKE SELECT ON %s FROM PUBLIC', view);
+                END LOOP;
+            END$$""";
+    /**
+     * Functions a tenant must not call: the statistics accessors behind those views (they answer for any
+     * backend or table), and functions that run SQL handed to them as text, which would run a second
+     * statement inside one the gateway checked.
+     */
+    private static final String REVOKE_CATALOG_FUNCTIONS = """
+            DO $$
+            DECLARE
+                function regprocedure;
+            BEGIN
+                FOR function IN
+                    SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                    WHERE n.nspname = 'pg_catalog'
+                      AND (p.proname LIKE 'pg\\_stat\\_get\\_%'
+                           OR p.proname LIKE '%\\_to\\_xml%'
+                           OR p.proname IN ('ts_stat', 'ts_rewrite'))
+                LOOP
+                    EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', function);
+                END LOOP;
+            END$$""";
 
     private final EmbeddedPostgres postgres;
     private final Map<String, String> passwordsByDatabaseUser;
+    private final Path administratorFile;
 
-    private LocalWarehouse(EmbeddedPostgres postgres, Map<String, String> passwordsByDatabaseUser) {
+    private LocalWarehouse(EmbeddedPostgres postgres, Map<String, String> passwordsByDatabaseUser, Path administratorFile) {
         this.postgres = postgres;
         this.passwordsByDatabaseUser = Map.copyOf(passwordsByDatabaseUser);
+        this.administratorFile = administratorFile;
     }
 
     /**
-     * @param dataDirectory  this run's cluster files, removed on close
-     * @param binaryCache    where the PostgreSQL binaries are unpacked once and reused across runs
+     * @param dataDirectory      this run's cluster files, removed on close
+     * @param binaryCache        where the PostgreSQL binaries are unpacked once and reused across runs
+     * @param administratorFile  where the superuser's connection details go (mode 0600), removed on close
+     * @param provisioning       the tenants, their database users and limits
      */
-    public static LocalWarehouse start(Path dataDirectory, Path binaryCache, List<DemoTenant> tenants) {
-        EmbeddedPostgres postgres;
+    public static LocalWarehouse start(Path dataDirectory, Path binaryCache, Path administratorFile,
+                                       TenantProvisioning provisioning) {
+        requireNonNull(administratorFile, "administratorFile is null");
+        requireNonNull(provisioning, "provisioning is null");
+        String administratorPassword = randomPassword();
+        EmbeddedPostgres postgres = startCluster(dataDirectory, binaryCache, administratorPassword);
         try {
-            postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(true)
-                    .setOverrideWorkingDirectory(binaryCache.toFile())
-                    .setServerConfig("max_connections", "200")
-                    .setDataDirectoryCustomizer(directory -> writeHostBasedAuthentication(directory.toPath()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the local warehouse (PostgreSQL)", e);
-        }
-        try {
-            Map<String, String> passwords = seed(postgres, tenants);
-            log.info("Warehouse ready: PostgreSQL on port {}, database {}, {} tenant users", postgres.getPort(), DATABASE, passwords.size());
-            return new LocalWarehouse(postgres, passwords);
+            Map<String, String> passwords = seed(postgres, provisioning);
+            writeAdministratorFile(administratorFile, postgres.getPort(), administratorPassword);
+            log.info("Warehouse ready: PostgreSQL on port {}, database {}, {} tenant users; administrator in {}",
+                    postgres.getPort(), DATABASE, passwords.size(), administratorFile);
+            return new LocalWarehouse(postgres, passwords, administratorFile);
         } catch (RuntimeException e) {
             closeQuietly(postgres);
+            deleteQuietly(administratorFile);
             throw e;
         }
     }
@@ -86,31 +143,67 @@ public final class LocalWarehouse implements AutoCloseable {
         return passwordsByDatabaseUser;
     }
 
-    /** Administrator access, for tests that check what was seeded. */
+    /** Superuser access to the warehouse database, with this run's password, for seeding checks in tests. */
     public DataSource administratorDataSource() {
-        return postgres.getDatabase("postgres", DATABASE);
+        return postgres.getDatabase(ADMINISTRATOR, DATABASE);
+    }
+
+    /** The owner-only JSON file with the superuser's host, port, database, user and password. */
+    public Path administratorFile() {
+        return administratorFile;
     }
 
     @Override
     public void close() {
         closeQuietly(postgres);
+        deleteQuietly(administratorFile);
     }
 
-    private static Map<String, String> seed(EmbeddedPostgres postgres, List<DemoTenant> tenants) {
+    /**
+     * zonky runs initdb with {@code -A trust}; the superuser's password comes from initdb's
+     * {@code --pwfile} (zonky passes locale settings through as {@code --key=value}), and zonky's own
+     * data sources, which it also uses to wait for the server, send it from the connect config.
+     */
+    private static EmbeddedPostgres startCluster(Path dataDirectory, Path binaryCache, String administratorPassword) {
+        Path passwordFile = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".pwfile");
+        try {
+            PrivateFiles.write(passwordFile, administratorPassword + "\n");
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(true)
+                    .setOverrideWorkingDirectory(binaryCache.toFile())
+                    .setLocaleConfig("pwfile", passwordFile.toAbsolutePath().toString())
+                    .setConnectConfig("password", administratorPassword)
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setDataDirectoryCustomizer(directory -> writeHostBasedAuthentication(directory.toPath()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the local warehouse (PostgreSQL)", e);
+        } finally {
+            deleteQuietly(passwordFile);
+        }
+    }
+
+    private static Map<String, String> seed(EmbeddedPostgres postgres, TenantProvisioning provisioning) {
         try (Connection server = postgres.getPostgresDatabase().getConnection(); Statement sql = server.createStatement()) {
             sql.execute("CREATE DATABASE " + DATABASE);
-            // Nobody but the roles granted below may connect to anything.
+            sql.execute("CREATE ROLE " + TENANT_GROUP + " NOLOGIN");
+            // Nobody but the group may connect, and only to the warehouse database.
             for (String database : List.of("postgres", "template1", DATABASE)) {
                 sql.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + database + " FROM PUBLIC");
             }
+            sql.execute("GRANT CONNECT ON DATABASE " + DATABASE + " TO " + TENANT_GROUP);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create the warehouse database", e);
         }
 
         Map<String, String> passwords = new LinkedHashMap<>();
-        try (Connection warehouse = postgres.getDatabase("postgres", DATABASE).getConnection();
+        TenantLimits limits = provisioning.limits();
+        try (Connection warehouse = postgres.getDatabase(ADMINISTRATOR, DATABASE).getConnection();
              Statement sql = warehouse.createStatement()) {
             sql.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+            sql.execute("GRANT USAGE ON SCHEMA public TO " + TENANT_GROUP);
             sql.execute("""
                     CREATE TABLE sales (
                         tenant_id  varchar(64)    NOT NULL,
@@ -121,21 +214,28 @@ public final class LocalWarehouse implements AutoCloseable {
                         ordered_at timestamp      NOT NULL,
                         PRIMARY KEY (tenant_id, order_id))""");
             sql.execute("ALTER TABLE sales ENABLE ROW LEVEL SECURITY");
-            // Catalog views that would name other tenants' roles, sessions or policies.
-            sql.execute("REVOKE SELECT ON pg_catalog.pg_roles, pg_catalog.pg_user, pg_catalog.pg_stat_activity,"
-                    + " pg_catalog.pg_policy, pg_catalog.pg_policies, pg_catalog.pg_auth_members FROM PUBLIC");
+            sql.execute("GRANT SELECT ON sales TO " + TENANT_GROUP);
+            // catalogs are per database: these revokes hold in the only database tenants may enter
+            sql.execute(REVOKE_CATALOG_VIEWS);
+            sql.execute(REVOKE_CATALOG_FUNCTIONS);
 
-            for (DemoTenant tenant : tenants) {
+            for (ProvisionedTenant tenant : provisioning.tenants()) {
                 String user = tenant.databaseUser();
                 String password = randomPassword();
                 passwords.put(user, password);
-                sql.execute("CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
-                sql.execute("GRANT CONNECT ON DATABASE " + DATABASE + " TO " + user);
-                sql.execute("GRANT USAGE ON SCHEMA public TO " + user);
-                sql.execute("GRANT SELECT ON sales TO " + user);
-                sql.execute("CREATE POLICY " + user + "_rows ON sales FOR SELECT TO " + user
+                sql.execute("CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'"
+                        + " CONNECTION LIMIT " + limits.connectionLimit());
+                // SET FALSE: a tenant cannot SET ROLE to the group, it only inherits the group's grants
+                sql.execute("GRANT " + TENANT_GROUP + " TO " + user + " WITH INHERIT TRUE, SET FALSE");
+                sql.execute("ALTER ROLE " + user + " SET statement_timeout = '" + limits.statementTimeout().toMillis() + "ms'");
+                sql.execute("ALTER ROLE " + user + " SET idle_in_transaction_session_timeout = '"
+                        + limits.idleInTransactionSessionTimeout().toMillis() + "ms'");
+                sql.execute("ALTER ROLE " + user + " SET temp_file_limit = '" + limits.tempFileLimitKilobytes() + "kB'");
+                // defence in depth behind the gateway's guard: a tenant's transactions cannot change anything
+                sql.execute("ALTER ROLE " + user + " SET default_transaction_read_only = on");
+                sql.execute("CREATE POLICY " + tenant.policyName() + " ON sales FOR SELECT TO " + user
                         + " USING (tenant_id = '" + tenant.id().value() + "')");
-                sql.execute(salesRows(tenant));
+                sql.execute(salesRows(tenant.tenant()));
             }
             sql.execute("ANALYZE sales");
         } catch (SQLException e) {
@@ -162,6 +262,20 @@ public final class LocalWarehouse implements AutoCloseable {
                 tenant.salesRows());
     }
 
+    private static void writeAdministratorFile(Path file, int port, String password) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("host", LOOPBACK);
+        document.put("port", port);
+        document.put("database", DATABASE);
+        document.put("user", ADMINISTRATOR);
+        document.put("password", password);
+        try {
+            PrivateFiles.write(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(document));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+    }
+
     private static void writeHostBasedAuthentication(Path dataDirectory) {
         try {
             Files.writeString(dataDirectory.resolve("pg_hba.conf"), HOST_BASED_AUTHENTICATION);
@@ -181,6 +295,14 @@ public final class LocalWarehouse implements AutoCloseable {
             postgres.close();
         } catch (IOException | RuntimeException e) {
             log.warn("Warehouse did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("Could not remove {}: {}", file, e.toString());
         }
     }
 }

@@ -98,8 +98,8 @@ public final class SpectraLocal {
         document.put("gateway", gateway);
         document.put("tenants", tenants);
         try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(document));
+            // bearer tokens: owner-only from the moment the file exists
+            PrivateFiles.write(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(document));
         } catch (IOException e) {
             log.warn("Could not write {}: {}", file, e.toString());
         }

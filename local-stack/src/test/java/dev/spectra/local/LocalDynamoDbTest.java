@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +16,9 @@ class LocalDynamoDbTest {
     @Test
     void provisionsTheJobTableWithTtlAndTheTenantRegistry() {
         Path root = TestRepository.root();
-        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start(root.resolve("local-stack/target/runtime/native"), DemoTenant.ALL);
+        TenantProvisioning provisioning = TenantProvisioning.generate(DemoTenant.ALL, TenantLimits.DEFAULTS);
+        List<Tenant> registry = provisioning.tenants().stream().map(ProvisionedTenant::registryEntry).toList();
+        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start(root.resolve("local-stack/target/runtime/native"), registry);
              DynamoDbClient client = LocalAws.dynamoDb(dynamoDb.endpoint())) {
 
             assertThat(client.listTables().tableNames()).contains(JobTable.DEFAULT_NAME, TenantTable.DEFAULT_NAME);
@@ -24,7 +27,8 @@ class LocalDynamoDbTest {
             Tenant initech = TenantTable.fromItem(client.getItem(TenantTable.get(TenantTable.DEFAULT_NAME, DemoTenant.INITECH.id())).item());
             assertThat(initech.active()).isFalse();
             Tenant acme = TenantTable.fromItem(client.getItem(TenantTable.get(TenantTable.DEFAULT_NAME, DemoTenant.ACME.id())).item());
-            assertThat(acme).isEqualTo(DemoTenant.ACME.registryEntry());
+            assertThat(acme).isEqualTo(provisioning.tenant(DemoTenant.ACME.id()).registryEntry());
+            assertThat(acme.databaseUser()).doesNotContain("acme").matches("u[0-9a-f]{24}");
         }
     }
 }

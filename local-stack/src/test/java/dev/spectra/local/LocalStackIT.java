@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -67,6 +68,7 @@ class LocalStackIT {
         if (stack != null) {
             stack.close();
             assertThat(stack.logDirectory().resolveSibling("run")).doesNotExist();
+            assertThat(stack.warehouse().administratorFile()).doesNotExist();
         }
     }
 
@@ -77,6 +79,26 @@ class LocalStackIT {
         assertThat(result.get("row_count").asLong()).isEqualTo(1);
         assertThat(result.get("rows").get(0).get(0).asString()).isEqualTo(ACME);
         assertThat(result.get("columns").get(0).get("name").asString()).isEqualTo("tenant_id");
+    }
+
+    @Test
+    void aTenantRunsAsItsOpaqueDatabaseUserAndNeverLearnsAnotherTenantsUser() {
+        JsonNode result = runToSuccess(acmeToken, ACME, "SELECT current_user AS me");
+
+        String answer = result.toString();
+        assertThat(answer).contains(stack.databaseUserOf(TenantId.of(ACME)))
+                .doesNotContain(stack.databaseUserOf(TenantId.of(GLOBEX)))
+                .doesNotContain(stack.databaseUserOf(TenantId.of("initech")));
+        assertThat(stack.databaseUserOf(TenantId.of(ACME))).doesNotContainIgnoringCase(ACME).matches("u[0-9a-f]{24}");
+    }
+
+    @Test
+    void theWarehouseAdministratorFileIsOwnerOnlyWhileTheStackRuns() throws Exception {
+        Path file = stack.warehouse().administratorFile();
+
+        assertThat(file).isEqualTo(stack.logDirectory().resolveSibling("warehouse-admin.json"));
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PrivateFiles.OWNER_READ_WRITE);
+        assertThat(Files.readString(file)).contains("\"user\" : \"postgres\"", "\"password\"");
     }
 
     @Test
@@ -224,7 +246,7 @@ class LocalStackIT {
             Map<String, AttributeValue> item = dynamoDb.getItem(
                     JobTable.get(JobTable.DEFAULT_NAME, TenantId.of(GLOBEX), JobId.of(jobId))).item();
             assertThat(item.get("statement_id").s()).isNotBlank();
-            assertThat(item.get("database_user").s()).isEqualTo(DemoTenant.GLOBEX.databaseUser());
+            assertThat(item.get("database_user").s()).isEqualTo(stack.databaseUserOf(TenantId.of(GLOBEX)));
         }
     }
 

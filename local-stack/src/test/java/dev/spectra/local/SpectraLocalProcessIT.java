@@ -51,6 +51,10 @@ class SpectraLocalProcessIT {
             JsonNode tenants = GatewayClient.JSON.readTree(Files.readString(tenantsFile));
             assertThat(tenants.get("gateway").asString()).isEqualTo("http://localhost:" + port);
             assertThat(tenants.get("tenants")).extracting(tenant -> tenant.get("id").asString()).containsExactly("acme", "globex");
+            Path administratorFile = state.resolve("warehouse-admin.json");
+            // bearer tokens and the warehouse superuser's password: readable by their owner only
+            assertThat(Files.getPosixFilePermissions(tenantsFile)).isEqualTo(PrivateFiles.OWNER_READ_WRITE);
+            assertThat(Files.getPosixFilePermissions(administratorFile)).isEqualTo(PrivateFiles.OWNER_READ_WRITE);
 
             GatewayClient gateway = new GatewayClient(java.net.URI.create(tenants.get("gateway").asString()));
             String token = tenants.get("tenants").get(0).get("token").asString();
@@ -70,6 +74,7 @@ class SpectraLocalProcessIT {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("launcher stops within 60 s").isTrue();
             await().atMost(Duration.ofSeconds(20)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
             assertThat(tenantsFile).doesNotExist();
+            assertThat(state.resolve("warehouse-admin.json")).doesNotExist();
             assertThat(state.resolve("run")).doesNotExist();
             assertThat(output.get()).contains("Stopped.");
         } finally {

@@ -29,7 +29,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * A Redshift Data API endpoint on loopback, backed by PostgreSQL, that the real AWS SDK client talks to
  * unchanged through {@code endpointOverride}. Statements run asynchronously as their database user, on
- * a bounded executor; sessions keep a dedicated connection while idle up to their keep-alive.
+ * a bounded executor; sessions keep a dedicated connection while idle up to their keep-alive. Results are
+ * read through a cursor and kept in files under the spool directory (see {@link SpooledRows}), so neither
+ * one large result nor many kept ones can exhaust the heap.
  *
  * <p>{@link #close()} stops the HTTP server, cancels running statements (they end ABORTED), and closes
  * every connection and thread the emulator started.
@@ -40,8 +42,11 @@ public final class DataApiEmulator implements AutoCloseable {
     private static final int HTTP_THREADS = 4;
     private static final Duration HOUSEKEEPING_INTERVAL = Duration.ofMillis(200);
     private static final Duration STATEMENT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
-    /** Bytes one statement's result may hold in memory; the real service allows 500 MB. */
-    private static final long MAX_RESULT_BYTES = 100L * 1024 * 1024;
+    /**
+     * Rows the driver fetches per round trip while a result is read: rows may be up to 64 KB, so this
+     * bounds what one running statement buffers to a few MB.
+     */
+    private static final int FETCH_ROWS = 100;
 
     private final HttpServer server;
     private final ExecutorService httpExecutor;
@@ -52,13 +57,14 @@ public final class DataApiEmulator implements AutoCloseable {
     private final WarehouseConnector connector;
     private final DataApiService service;
     private final Clock clock;
+    private final ResultSpoolDirectory spool;
     private final URI endpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DataApiEmulator(HttpServer server, ExecutorService httpExecutor, ThreadPoolExecutor statementExecutor,
                             ScheduledExecutorService housekeeping, StatementStore statements,
                             SessionRegistry sessions, WarehouseConnector connector, DataApiService service,
-                            Clock clock) {
+                            Clock clock, ResultSpoolDirectory spool) {
         this.server = server;
         this.httpExecutor = httpExecutor;
         this.statementExecutor = statementExecutor;
@@ -68,6 +74,7 @@ public final class DataApiEmulator implements AutoCloseable {
         this.connector = connector;
         this.service = service;
         this.clock = clock;
+        this.spool = spool;
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -81,6 +88,7 @@ public final class DataApiEmulator implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + settings.port(), e);
         }
         String threadPrefix = "data-api-" + server.getAddress().getPort() + "-";
+        ResultSpoolDirectory spool = ResultSpoolDirectory.create(settings.spoolDirectory());
 
         WarehouseConnector connector = new WarehouseConnector(settings.postgresHost(), settings.postgresPort(),
                 settings.passwordsByDbUser());
@@ -88,7 +96,8 @@ public final class DataApiEmulator implements AutoCloseable {
                 StatementStore.DEFAULT_MAX_RETAINED_RESULT_BYTES);
         SessionRegistry sessions = new SessionRegistry(settings.maxSessions());
         StatementRunner runner = new StatementRunner(connector, sessions, statements,
-                new ResultSetReader(MAX_RESULT_BYTES), clock);
+                new ResultSetReader(settings.maxResultBytes(), spool.path(), settings.resultPageRows()),
+                Math.min(FETCH_ROWS, settings.resultPageRows()), clock);
 
         // admission control in StatementStore keeps the queue no longer than maxActiveStatements
         ThreadPoolExecutor statementExecutor = new ThreadPoolExecutor(settings.maxActiveStatements(),
@@ -105,7 +114,7 @@ public final class DataApiEmulator implements AutoCloseable {
         server.setExecutor(httpExecutor);
 
         DataApiEmulator emulator = new DataApiEmulator(server, httpExecutor, statementExecutor, housekeeping,
-                statements, sessions, connector, service, clock);
+                statements, sessions, connector, service, clock, spool);
         housekeeping.scheduleWithFixedDelay(emulator::housekeep, HOUSEKEEPING_INTERVAL.toMillis(),
                 HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         server.start();
@@ -138,6 +147,8 @@ public final class DataApiEmulator implements AutoCloseable {
         httpExecutor.shutdownNow();
         awaitTermination(httpExecutor, Duration.ofSeconds(5));
         awaitTermination(housekeeping, Duration.ofSeconds(5));
+        statements.clear();
+        spool.close();
         log.info("Redshift Data API emulator on {} stopped", endpoint);
     }
 

@@ -3,6 +3,8 @@ package dev.spectra.local.dataapi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,11 +126,18 @@ final class DataApiService {
         if (statement.status() != StatementStatus.FINISHED || result == null) {
             throw DataApiException.validation(NO_RESULT);
         }
-        int total = result.rows().size();
+        int total = result.rowCount();
         int from = nextToken == null ? 0 : PageTokens.resultOffset(nextToken, id, total);
         int to = Math.min(total, from + resultPageRows);
         String next = to < total ? PageTokens.resultToken(id, to) : null;
-        return new ResultPage(result.columns(), result.rows().subList(from, to), total, next);
+        try {
+            return new ResultPage(result.columns(), result.rows(from, to), total, next);
+        } catch (NoSuchFileException forgottenMeanwhile) {
+            throw DataApiException.resourceNotFound(NOT_FOUND, id);
+        } catch (IOException e) {
+            log.error("Statement {}: could not read its result", id, e);
+            throw DataApiException.internal("The Data API emulator could not read the result.");
+        }
     }
 
     boolean cancel(String id) {

@@ -1,5 +1,6 @@
 package dev.spectra.local.dataapi;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -16,6 +17,10 @@ import static java.util.Objects.requireNonNull;
  * @param resultPageRows     rows per GetStatementResult page
  * @param maxSessions        sessions (busy or idle) alive at once before ActiveSessionsExceededException
  * @param maxActiveStatements statements submitted and not yet ended before ActiveStatementsExceededException
+ * @param maxResultBytes     one statement's result limit; a statement whose result passes it fails with
+ *                           "Database response exceeded size limit"
+ * @param spoolDirectory     where result rows are kept on disk; null for a temporary directory of the
+ *                           emulator's own, removed when it stops
  */
 public record DataApiSettings(
         String postgresHost,
@@ -24,7 +29,9 @@ public record DataApiSettings(
         int port,
         int resultPageRows,
         int maxSessions,
-        int maxActiveStatements) {
+        int maxActiveStatements,
+        long maxResultBytes,
+        Path spoolDirectory) {
 
     /** The real service's page size is bounded by bytes; a row count keeps local paging predictable. */
     public static final int DEFAULT_RESULT_PAGE_ROWS = 1000;
@@ -32,6 +39,8 @@ public record DataApiSettings(
     public static final int DEFAULT_MAX_SESSIONS = 500;
     /** Each active statement holds a PostgreSQL connection, so this stays well under max_connections (100). */
     public static final int DEFAULT_MAX_ACTIVE_STATEMENTS = 32;
+    /** The real service allows 500 MB; a laptop is better served by less. */
+    public static final long DEFAULT_MAX_RESULT_BYTES = 100L * 1024 * 1024;
 
     public DataApiSettings {
         requireNonNull(postgresHost, "postgresHost is null");
@@ -55,27 +64,41 @@ public record DataApiSettings(
         if (maxActiveStatements < 1) {
             throw new IllegalArgumentException("maxActiveStatements must be positive, was " + maxActiveStatements);
         }
+        if (maxResultBytes < 1) {
+            throw new IllegalArgumentException("maxResultBytes must be positive, was " + maxResultBytes);
+        }
     }
 
-    /** An ephemeral port and the default limits. */
+    /** An ephemeral port, the default limits and a temporary spool directory. */
     public static DataApiSettings defaults(String postgresHost, int postgresPort, Map<String, String> passwordsByDbUser) {
         return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, 0,
-                DEFAULT_RESULT_PAGE_ROWS, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_ACTIVE_STATEMENTS);
+                DEFAULT_RESULT_PAGE_ROWS, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_ACTIVE_STATEMENTS,
+                DEFAULT_MAX_RESULT_BYTES, null);
     }
 
     public DataApiSettings withPort(int newPort) {
         return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, newPort,
-                resultPageRows, maxSessions, maxActiveStatements);
+                resultPageRows, maxSessions, maxActiveStatements, maxResultBytes, spoolDirectory);
     }
 
     public DataApiSettings withResultPageRows(int rows) {
         return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port,
-                rows, maxSessions, maxActiveStatements);
+                rows, maxSessions, maxActiveStatements, maxResultBytes, spoolDirectory);
     }
 
     public DataApiSettings withLimits(int sessions, int activeStatements) {
         return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port,
-                resultPageRows, sessions, activeStatements);
+                resultPageRows, sessions, activeStatements, maxResultBytes, spoolDirectory);
+    }
+
+    public DataApiSettings withMaxResultBytes(long bytes) {
+        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port,
+                resultPageRows, maxSessions, maxActiveStatements, bytes, spoolDirectory);
+    }
+
+    public DataApiSettings withSpoolDirectory(Path directory) {
+        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port,
+                resultPageRows, maxSessions, maxActiveStatements, maxResultBytes, directory);
     }
 
     /** Passwords never reach logs. */
@@ -84,6 +107,7 @@ public record DataApiSettings(
         return "DataApiSettings[postgres=" + postgresHost + ":" + postgresPort
                 + ", dbUsers=" + passwordsByDbUser.keySet().stream().sorted().toList()
                 + ", port=" + port + ", resultPageRows=" + resultPageRows
-                + ", maxSessions=" + maxSessions + ", maxActiveStatements=" + maxActiveStatements + "]";
+                + ", maxSessions=" + maxSessions + ", maxActiveStatements=" + maxActiveStatements
+                + ", maxResultBytes=" + maxResultBytes + ", spoolDirectory=" + spoolDirectory + "]";
     }
 }

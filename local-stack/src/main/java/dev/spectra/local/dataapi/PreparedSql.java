@@ -10,9 +10,8 @@ import static java.util.Objects.requireNonNull;
  * @param jdbcSql          the text to send: {@code :name} placeholders turned into {@code ?} when binding
  * @param values           the value for each {@code ?}, in order
  * @param bindsParameters  whether to send it as a prepared statement with {@link #values}
- * @param multipleCommands whether the text holds more than one command, which a single statement must not
  */
-record PreparedSql(String jdbcSql, List<String> values, boolean bindsParameters, boolean multipleCommands) {
+record PreparedSql(String jdbcSql, List<String> values, boolean bindsParameters) {
 
     PreparedSql {
         requireNonNull(jdbcSql, "jdbcSql is null");
@@ -23,6 +22,6 @@ record PreparedSql(String jdbcSql, List<String> values, boolean bindsParameters,
     @Override
     public String toString() {
         return "PreparedSql[jdbcSql=" + jdbcSql + ", values=" + values.size()
-                + ", bindsParameters=" + bindsParameters + ", multipleCommands=" + multipleCommands + "]";
+                + ", bindsParameters=" + bindsParameters + "]";
     }
 }

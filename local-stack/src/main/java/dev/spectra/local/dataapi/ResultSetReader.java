@@ -2,6 +2,8 @@ package dev.spectra.local.dataapi;
 
 import org.postgresql.PGResultSetMetaData;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -10,12 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import static java.util.Objects.requireNonNull;
+
 /**
- * Copies a JDBC result set into a {@link StatementResult}, mapping PostgreSQL types onto the Data API's
+ * Streams a JDBC result set into a {@link StatementResult}, mapping PostgreSQL types onto the Data API's
  * field union the way Redshift does: integers as longValue, floating point as doubleValue, bool as
  * booleanValue, bytea as blobValue, and everything else (numeric, character, date and time types) as
  * stringValue in the server's textual form. Values are read as text, so the connection's DateStyle (ISO)
  * and TimeZone (UTC) give Redshift's formats such as {@code 2024-01-31 10:15:00}.
+ *
+ * <p>Rows go to a {@link SpooledRows} file as they are read, and the size limits are checked on every row:
+ * with the runner's cursor (autocommit off, a small fetch size) the driver holds one fetch of rows at a
+ * time, so a result over the limit fails as soon as it passes the limit, with the real service's message,
+ * and the rest of it is never produced.
  */
 final class ResultSetReader {
 
@@ -25,9 +34,23 @@ final class ResultSetReader {
     private static final Set<String> TEXTUAL_DESPITE_JDBC_TYPE = Set.of("money", "numeric");
 
     private final long maxResultBytes;
+    private final Path spoolDirectory;
+    private final int rowsPerPage;
 
-    ResultSetReader(long maxResultBytes) {
+    /**
+     * @param maxResultBytes a result's limit, counted both as the Data API counts values and as the bytes
+     *                       its file takes (so that a result of NULLs, which the Data API counts as empty,
+     *                       cannot fill the disk)
+     * @param spoolDirectory where result files go
+     * @param rowsPerPage    GetStatementResult's page size, so that a page starts at a remembered offset
+     */
+    ResultSetReader(long maxResultBytes, Path spoolDirectory, int rowsPerPage) {
+        if (maxResultBytes < 1) {
+            throw new IllegalArgumentException("maxResultBytes must be positive");
+        }
         this.maxResultBytes = maxResultBytes;
+        this.spoolDirectory = requireNonNull(spoolDirectory, "spoolDirectory is null");
+        this.rowsPerPage = rowsPerPage;
     }
 
     /** Thrown when a result breaks one of the Data API's size limits; the statement then fails with its message. */
@@ -39,35 +62,39 @@ final class ResultSetReader {
 
     private enum Kind { LONG, DOUBLE, BOOLEAN, BLOB, STRING }
 
-    StatementResult read(ResultSet resultSet) throws SQLException, ResultTooLargeException {
+    StatementResult read(ResultSet resultSet) throws SQLException, ResultTooLargeException, IOException {
         ResultSetMetaData metaData = resultSet.getMetaData();
         int columnCount = metaData.getColumnCount();
         Kind[] kinds = new Kind[columnCount];
         for (int column = 1; column <= columnCount; column++) {
             kinds[column - 1] = kindOf(metaData.getColumnType(column), metaData.getColumnTypeName(column));
         }
-        List<List<FieldValue>> rows = new ArrayList<>();
-        long totalBytes = 0;
-        while (resultSet.next()) {
-            FieldValue[] row = new FieldValue[columnCount];
-            long rowBytes = 0;
-            for (int column = 1; column <= columnCount; column++) {
-                FieldValue value = value(resultSet, column, kinds[column - 1]);
-                row[column - 1] = value;
-                rowBytes += value.size();
+        List<ResultColumn> columns = columns(metaData);
+        try (SpooledRows.Writer rows = new SpooledRows.Writer(spoolDirectory, columnCount, rowsPerPage)) {
+            long totalBytes = 0;
+            long rowNumber = 0;
+            while (resultSet.next()) {
+                rowNumber++;
+                FieldValue[] row = new FieldValue[columnCount];
+                long rowBytes = 0;
+                for (int column = 1; column <= columnCount; column++) {
+                    FieldValue value = value(resultSet, column, kinds[column - 1]);
+                    row[column - 1] = value;
+                    rowBytes += value.size();
+                }
+                if (rowBytes > MAX_ROW_BYTES) {
+                    throw new ResultTooLargeException("Packet for query is too large: row " + rowNumber
+                            + " of the result is " + rowBytes + " bytes, over the Data API limit of 64 KB per row.");
+                }
+                totalBytes += rowBytes;
+                rows.append(row);
+                if (totalBytes > maxResultBytes || rows.bytes() > maxResultBytes) {
+                    throw new ResultTooLargeException("Database response exceeded size limit: the result is over "
+                            + maxResultBytes + " bytes. Use LIMIT to return less.");
+                }
             }
-            if (rowBytes > MAX_ROW_BYTES) {
-                throw new ResultTooLargeException("Packet for query is too large: row " + (rows.size() + 1)
-                        + " of the result is " + rowBytes + " bytes, over the Data API limit of 64 KB per row.");
-            }
-            totalBytes += rowBytes;
-            if (totalBytes > maxResultBytes) {
-                throw new ResultTooLargeException("Database response exceeded size limit: the result is over "
-                        + maxResultBytes + " bytes. Use LIMIT to return less.");
-            }
-            rows.add(List.of(row));
+            return new StatementResult(columns, rows.finish(), totalBytes);
         }
-        return new StatementResult(columns(metaData), rows, totalBytes);
     }
 
     private static Kind kindOf(int jdbcType, String typeName) {

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Reads statement text the way PostgreSQL tokenises it (quoted strings, quoted identifiers, dollar quotes,
  * comments, {@code ::} casts) so that {@code :name} placeholders are found only where they are placeholders,
- * and values are bound, never spliced into the text.
+ * and values are bound, never spliced into the text. It decides nothing about safety: whether the text
+ * holds one command is left to pgjdbc's own parse and the server's (see
+ * {@link StatementRunner#commandsTheDriverSends}).
  */
 final class SqlText {
 
@@ -44,8 +46,6 @@ final class SqlText {
         private final StringBuilder out;
         private final List<String> values = new ArrayList<>();
         private int position;
-        private boolean sawTerminator;
-        private boolean contentAfterTerminator;
 
         Scanner(String sql, Map<String, String> valuesByName) {
             this.sql = sql;
@@ -57,10 +57,6 @@ final class SqlText {
             while (position < sql.length()) {
                 char c = sql.charAt(position);
                 char next = position + 1 < sql.length() ? sql.charAt(position + 1) : '\0';
-                boolean commentStart = (c == '-' && next == '-') || (c == '/' && next == '*');
-                if (sawTerminator && c != ';' && !Character.isWhitespace(c) && !commentStart) {
-                    contentAfterTerminator = true;
-                }
                 if (c == '\'') {
                     quoted('\'', isEscapeString());
                 } else if (c == '"') {
@@ -81,15 +77,11 @@ final class SqlText {
                     out.append("??");
                     position++;
                 } else {
-                    if (c == ';') {
-                        sawTerminator = true;
-                    }
                     out.append(c);
                     position++;
                 }
             }
-            return new PreparedSql(valuesByName == null ? sql : out.toString(), values,
-                    valuesByName != null, contentAfterTerminator);
+            return new PreparedSql(valuesByName == null ? sql : out.toString(), values, valuesByName != null);
         }
 
         private boolean isEscapeString() {
@@ -124,9 +116,10 @@ final class SqlText {
             out.append(sql, start, position);
         }
 
+        /** PostgreSQL ends a {@code --} comment at a newline or a carriage return. */
         private void lineComment() {
             int start = position;
-            while (position < sql.length() && sql.charAt(position) != '\n') {
+            while (position < sql.length() && sql.charAt(position) != '\n' && sql.charAt(position) != '\r') {
                 position++;
             }
             out.append(sql, start, position);

@@ -1,17 +1,40 @@
 package dev.spectra.local.dataapi;
 
+import java.io.IOException;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
-/** A finished statement's result set, held in memory until the statement is evicted. */
-record StatementResult(List<ResultColumn> columns, List<List<FieldValue>> rows, long sizeBytes) {
+/**
+ * A finished statement's result set: its columns in memory, its rows spooled to a file until the statement
+ * is forgotten.
+ *
+ * @param sizeBytes the result's size as the Data API counts it (DescribeStatement's ResultSize)
+ */
+record StatementResult(List<ResultColumn> columns, SpooledRows rows, long sizeBytes) {
 
     StatementResult {
         columns = List.copyOf(requireNonNull(columns, "columns is null"));
-        rows = List.copyOf(requireNonNull(rows, "rows is null"));
+        requireNonNull(rows, "rows is null");
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("sizeBytes is negative");
         }
+    }
+
+    int rowCount() {
+        return rows.rowCount();
+    }
+
+    /** What keeping this result costs: the bytes of its file. */
+    long retainedBytes() {
+        return rows.fileBytes();
+    }
+
+    List<List<FieldValue>> rows(int from, int to) throws IOException {
+        return rows.read(from, to);
+    }
+
+    void discard() {
+        rows.delete();
     }
 }

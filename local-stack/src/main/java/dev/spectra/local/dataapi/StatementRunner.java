@@ -1,11 +1,15 @@
 package dev.spectra.local.dataapi;
 
 import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.CachedQuery;
+import org.postgresql.core.Query;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +25,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Runs one statement to its end on a statement-executor thread: log in as its database user (or take its
- * session's connection), execute, keep the result, and record FINISHED, FAILED or ABORTED. A session is
+ * session's connection), execute, keep the result, and record FINISHED, FAILED or ABORTED. It never runs
+ * more than one command (see {@link #commandsTheDriverSends}), and it reads results through a cursor, so a
+ * result over the size limit fails while it is produced instead of after the driver has buffered it.
+ * Statements that refuse to run in a transaction block (VACUUM, CREATE DATABASE) therefore fail here;
+ * tenants' users are read-only anyway. A session is
  * released before the statement's end is published, so a caller who sees the end can use the session
  * again at once.
  */
@@ -36,15 +44,20 @@ final class StatementRunner {
     private final SessionRegistry sessions;
     private final StatementStore statements;
     private final ResultSetReader reader;
+    private final int fetchRows;
     private final Clock clock;
     private final AtomicLong queryIds = new AtomicLong();
 
     StatementRunner(WarehouseConnector connector, SessionRegistry sessions, StatementStore statements,
-                    ResultSetReader reader, Clock clock) {
+                    ResultSetReader reader, int fetchRows, Clock clock) {
         this.connector = requireNonNull(connector, "connector is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.statements = requireNonNull(statements, "statements is null");
         this.reader = requireNonNull(reader, "reader is null");
+        if (fetchRows < 1) {
+            throw new IllegalArgumentException("fetchRows must be positive");
+        }
+        this.fetchRows = fetchRows;
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -97,15 +110,61 @@ final class StatementRunner {
         }
     }
 
+    /**
+     * Runs the statement in a transaction of its own, committed when it finishes and rolled back otherwise,
+     * so that its result can be read through a cursor ({@code fetchRows} at a time) instead of being
+     * buffered whole by the driver; the connection goes back to autocommit afterwards, as a session expects.
+     */
     private Outcome execute(TrackedStatement statement, Connection connection)
             throws SQLException, InterruptedException {
         PreparedSql sql = statement.preparedSql();
-        if (sql.multipleCommands()) {
+        if (commandsTheDriverSends(connection, sql) > 1) {
             return Outcome.failed(MULTIPLE_COMMANDS);
         }
+        connection.setAutoCommit(false);
+        boolean committed = false;
+        try {
+            Outcome outcome = executeInTransaction(statement, connection, sql);
+            if (outcome.status() == StatementStatus.FINISHED) {
+                connection.commit();
+                committed = true;
+            }
+            return outcome;
+        } finally {
+            endTransaction(connection, committed);
+        }
+    }
+
+    /**
+     * How many queries holding a command pgjdbc will send for this text on this connection, by the very
+     * parse it runs before sending: {@code createQuery} applies the connection's own flags (escape
+     * processing, parameters, and standard_conforming_strings as the server last reported it), and splits
+     * on {@code ;} the way the driver will. Each query goes out in its own Parse message, and the server
+     * refuses a Parse message holding more than one command, so at most one such query means at most one
+     * command in the warehouse, whatever the emulator's own lexer ({@link SqlText}) makes of the text.
+     * Pieces holding only comments and whitespace ({@link BlankSql}) run nothing.
+     */
+    static int commandsTheDriverSends(Connection connection, PreparedSql sql) throws SQLException {
+        CachedQuery parsed = connection.unwrap(BaseConnection.class).createQuery(sql.jdbcSql(), true, sql.bindsParameters());
+        Query[] subqueries = parsed.query.getSubqueries();
+        if (subqueries == null) {
+            return 1;
+        }
+        int commands = 0;
+        for (Query subquery : subqueries) {
+            if (!BlankSql.isBlank(subquery.getNativeSql())) {
+                commands++;
+            }
+        }
+        return commands;
+    }
+
+    private Outcome executeInTransaction(TrackedStatement statement, Connection connection, PreparedSql sql)
+            throws SQLException, InterruptedException {
         try (Statement jdbc = sql.bindsParameters()
                 ? bind(connection.prepareStatement(sql.jdbcSql()), sql.values())
                 : connection.createStatement()) {
+            jdbc.setFetchSize(fetchRows);
             if (!statement.attach(jdbc)) {
                 return Outcome.aborted();
             }
@@ -120,10 +179,30 @@ final class StatementRunner {
                     return Outcome.finished(reader.read(resultSet), -1);
                 } catch (ResultSetReader.ResultTooLargeException e) {
                     return Outcome.failed(e.getMessage());
+                } catch (IOException e) {
+                    log.error("Statement {}: could not store its result", statement.id(), e);
+                    return Outcome.failed("ERROR: the Data API emulator could not store the result: " + e);
                 }
             } finally {
                 statement.detach();
                 statement.awaitCancelDelivered(CANCEL_DELIVERY_WAIT);
+            }
+        }
+    }
+
+    /** Leaves the connection in autocommit with no transaction open; closes it when that fails. */
+    private static void endTransaction(Connection connection, boolean committed) {
+        try {
+            if (!committed) {
+                connection.rollback();
+            }
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            log.warn("Could not end a statement's transaction; closing its connection: {}", e.getMessage());
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // broken either way; isUsable() now reports it
             }
         }
     }

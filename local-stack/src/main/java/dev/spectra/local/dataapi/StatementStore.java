@@ -16,10 +16,10 @@ import java.util.function.Predicate;
 
 /**
  * Every statement the emulator knows, in creation order, with the admission limit on active ones and the
- * bounds on what it keeps: like the real service it forgets a statement 24 hours after creation, and
- * because results live in memory it also forgets the oldest ended statements once more than
- * {@link #MAX_RETAINED_STATEMENTS} are kept or their results together pass the byte budget. A forgotten
- * statement answers ResourceNotFoundException, as an expired one does in AWS.
+ * bounds on what it keeps: like the real service it forgets a statement 24 hours after creation, and it
+ * also forgets the oldest ended statements once more than {@link #MAX_RETAINED_STATEMENTS} are kept or
+ * their result files together pass the byte budget. A forgotten statement answers
+ * ResourceNotFoundException, as an expired one does in AWS; its result file is deleted outside the lock.
  */
 final class StatementStore {
 
@@ -85,17 +85,21 @@ final class StatementStore {
     }
 
     /** The runner is done with the statement: it no longer counts as active and its result is accounted. */
-    synchronized void completed(TrackedStatement statement) {
+    void completed(TrackedStatement statement) {
+        discard(recordCompletion(statement));
+    }
+
+    private synchronized List<StatementResult> recordCompletion(TrackedStatement statement) {
         active.remove(statement.id());
-        if (byId.get(statement.id()) != statement) {
-            return;
-        }
         StatementResult result = statement.result();
-        if (result != null && result.sizeBytes() > 0) {
-            resultBytesById.put(statement.id(), result.sizeBytes());
-            retainedResultBytes += result.sizeBytes();
+        if (byId.get(statement.id()) != statement) {
+            return result == null ? List.of() : List.of(result);
         }
-        evictBeyondBounds();
+        if (result != null) {
+            resultBytesById.put(statement.id(), result.retainedBytes());
+            retainedResultBytes += result.retainedBytes();
+        }
+        return evictBeyondBounds();
     }
 
     synchronized List<TrackedStatement> activeStatements() {
@@ -128,7 +132,30 @@ final class StatementStore {
     }
 
     /** Forgets ended statements created more than {@link #RETENTION} ago. */
-    synchronized void evictExpired(Instant now) {
+    void evictExpired(Instant now) {
+        discard(expire(now));
+    }
+
+    /** Forgets every statement and deletes every result file: the emulator is stopping. */
+    void clear() {
+        List<StatementResult> results;
+        synchronized (this) {
+            results = new ArrayList<>();
+            for (TrackedStatement statement : byId.values()) {
+                if (statement.result() != null) {
+                    results.add(statement.result());
+                }
+            }
+            byId.clear();
+            byClientToken.clear();
+            resultBytesById.clear();
+            retainedResultBytes = 0;
+        }
+        discard(results);
+    }
+
+    private synchronized List<StatementResult> expire(Instant now) {
+        List<StatementResult> forgotten = new ArrayList<>();
         Instant cutoff = now.minus(RETENTION);
         Iterator<TrackedStatement> oldestFirst = byId.values().iterator();
         while (oldestFirst.hasNext()) {
@@ -138,28 +165,34 @@ final class StatementStore {
             }
             if (!active.contains(statement.id())) {
                 oldestFirst.remove();
-                forget(statement);
+                forget(statement, forgotten);
             }
         }
+        return forgotten;
     }
 
     synchronized int size() {
         return byId.size();
     }
 
-    private void evictBeyondBounds() {
+    private List<StatementResult> evictBeyondBounds() {
+        List<StatementResult> forgotten = new ArrayList<>();
         Iterator<TrackedStatement> oldestFirst = byId.values().iterator();
         while (oldestFirst.hasNext()
                 && (byId.size() > MAX_RETAINED_STATEMENTS || retainedResultBytes > maxRetainedResultBytes)) {
             TrackedStatement statement = oldestFirst.next();
             if (!active.contains(statement.id())) {
                 oldestFirst.remove();
-                forget(statement);
+                forget(statement, forgotten);
             }
         }
+        return forgotten;
     }
 
-    private void forget(TrackedStatement statement) {
+    private void forget(TrackedStatement statement, List<StatementResult> forgotten) {
+        if (statement.result() != null) {
+            forgotten.add(statement.result());
+        }
         if (statement.clientToken() != null) {
             byClientToken.remove(statement.clientToken(), statement);
         }
@@ -167,5 +200,9 @@ final class StatementStore {
         if (bytes != null) {
             retainedResultBytes -= bytes;
         }
+    }
+
+    private static void discard(List<StatementResult> results) {
+        results.forEach(StatementResult::discard);
     }
 }

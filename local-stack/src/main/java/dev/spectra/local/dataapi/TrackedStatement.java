@@ -145,7 +145,7 @@ final class TrackedStatement {
         }
         hasResultSet = statementResult != null;
         result = statementResult;
-        resultRows = statementResult != null ? statementResult.rows().size() : rowsAffected;
+        resultRows = statementResult != null ? statementResult.rowCount() : rowsAffected;
         resultSize = statementResult != null ? statementResult.sizeBytes() : 0;
         end(StatementStatus.FINISHED, now, nanos);
     }

@@ -1,6 +1,7 @@
 package dev.spectra.local.dataapi;
 
 import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.jdbc.PreferQueryMode;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -62,6 +63,9 @@ final class WarehouseConnector {
         dataSource.setTcpKeepAlive(true);
         // results are read as the server's text, which is Redshift's textual format for dates and times
         dataSource.setBinaryTransfer(false);
+        // extended protocol: every query goes out in its own Parse message, which the server refuses to
+        // hold more than one command; simple mode would send the text as it is
+        dataSource.setPreferQueryMode(PreferQueryMode.EXTENDED);
         Connection connection = dataSource.getConnection();
         open.add(connection);
         try (Statement setup = connection.createStatement()) {

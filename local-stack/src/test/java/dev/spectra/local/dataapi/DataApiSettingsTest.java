@@ -17,22 +17,26 @@ class DataApiSettingsTest {
         assertThat(settings.resultPageRows()).isEqualTo(1000);
         assertThat(settings.maxSessions()).isEqualTo(500);
         assertThat(settings.maxActiveStatements()).isEqualTo(32);
+        assertThat(settings.maxResultBytes()).isEqualTo(100L * 1024 * 1024);
+        assertThat(settings.spoolDirectory()).isNull();
     }
 
     @Test
     void refusesValuesThatCannotWork() {
         Map<String, String> passwords = Map.of();
-        assertThatThrownBy(() -> new DataApiSettings(" ", 5432, passwords, 0, 10, 1, 1))
+        assertThatThrownBy(() -> new DataApiSettings(" ", 5432, passwords, 0, 10, 1, 1, 1, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DataApiSettings("localhost", 0, passwords, 0, 10, 1, 1))
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 0, passwords, 0, 10, 1, 1, 1, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 70000, 10, 1, 1))
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 70000, 10, 1, 1, 1, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 0, 0, 1, 1))
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 0, 0, 1, 1, 1, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 0, 10, 0, 1))
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 0, 10, 0, 1, 1, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 0, 10, 1, 0))
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 0, 10, 1, 0, 1, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DataApiSettings("localhost", 5432, passwords, 0, 10, 1, 1, 0, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -48,10 +48,18 @@ class SqlTextTest {
     }
 
     @Test
-    void recognisesMoreThanOneCommandButAcceptsATrailingSemicolon() {
-        assertThat(SqlText.prepare("SELECT 1; SELECT 2", List.of()).multipleCommands()).isTrue();
-        assertThat(SqlText.prepare("SELECT 1; -- done\n", List.of()).multipleCommands()).isFalse();
-        assertThat(SqlText.prepare("SELECT ';' ;", List.of()).multipleCommands()).isFalse();
+    void endsALineCommentAtACarriageReturnAsPostgresDoes() {
+        PreparedSql prepared = SqlText.prepare("SELECT 1 -- note :a\r, :b", List.of(new SqlParameter("b", "2")));
+
+        assertThat(prepared.jdbcSql()).isEqualTo("SELECT 1 -- note :a\r, ?");
+        assertThat(prepared.values()).containsExactly("2");
+    }
+
+    @Test
+    void skipsNestedBlockCommentsWhole() {
+        PreparedSql prepared = SqlText.prepare("SELECT /* a /* :inner */ :still */ :b", List.of(new SqlParameter("b", "2")));
+
+        assertThat(prepared.jdbcSql()).isEqualTo("SELECT /* a /* :inner */ :still */ ?");
     }
 
     @Test

@@ -116,6 +116,10 @@ final class TestWarehouse implements AutoCloseable {
             statement.execute("ALTER TABLE sales ENABLE ROW LEVEL SECURITY");
             statement.execute("CREATE POLICY own_rows ON sales FOR SELECT USING (tenant = current_user)");
             statement.execute("GRANT SELECT ON sales TO " + ACME + ", " + GLOBEX + ", " + INITECH);
+            // nextval is not transactional: a call survives a rollback, so the administrator sees whether
+            // a tenant's text ever ran a command that calls it
+            statement.execute("CREATE SEQUENCE probe");
+            statement.execute("GRANT USAGE ON SEQUENCE probe TO " + ACME + ", " + GLOBEX + ", " + INITECH);
         }
     }
 
@@ -134,6 +138,18 @@ final class TestWarehouse implements AutoCloseable {
     /** Backends logged in as {@code dbUser}, as PostgreSQL itself sees them. */
     int connectionsOf(String dbUser) {
         return count("SELECT count(*) FROM pg_stat_activity WHERE usename = ?", dbUser);
+    }
+
+    /** How often anyone called {@code nextval('probe')}. */
+    long probeCalls() {
+        try (Connection connection = superuser.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet resultSet = statement.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM probe")) {
+            resultSet.next();
+            return resultSet.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     boolean backendAlive(long pid) {

@@ -1,0 +1,39 @@
+package dev.spectra.local;
+
+import dev.spectra.common.tenant.Tenant;
+import dev.spectra.common.tenant.TenantId;
+
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A demo tenant with the database user this run provisioned for it. The user name is opaque, so that a
+ * name that leaks through the catalog (an ACL, a {@code ::regrole} cast, an error message) says nothing
+ * about which tenant it belongs to.
+ */
+public record ProvisionedTenant(DemoTenant tenant, String databaseUser) {
+
+    private static final Pattern OPAQUE_USER = Pattern.compile("u[0-9a-f]{24}");
+
+    public ProvisionedTenant {
+        requireNonNull(tenant, "tenant is null");
+        requireNonNull(databaseUser, "databaseUser is null");
+        if (!OPAQUE_USER.matcher(databaseUser).matches()) {
+            throw new IllegalArgumentException("database user must be 'u' and 24 lower-case hex digits: " + databaseUser);
+        }
+    }
+
+    public TenantId id() {
+        return tenant.id();
+    }
+
+    /** The row-level security policy's name: derived from the opaque user, so it names no tenant either. */
+    public String policyName() {
+        return "p" + databaseUser.substring(1);
+    }
+
+    public Tenant registryEntry() {
+        return new Tenant(tenant.id(), databaseUser, tenant.active());
+    }
+}
