@@ -188,6 +188,10 @@ public final class LocalStack implements AutoCloseable {
                 "--spectra.aws.endpoints.s3=" + s3.endpoint(),
                 "--spectra.aws.endpoints.redshift-data=" + dataApi.endpoint(),
                 "--spectra.aws.s3-path-style=true"));
+        if (module.equals(GATEWAY_MODULE)) {
+            arguments.add("--spectra.gateway.auth.issuer=" + LocalTokens.ISSUER);
+            arguments.add("--spectra.gateway.auth.audience=" + LocalTokens.AUDIENCE);
+        }
         if (module.equals("query-worker")) {
             arguments.add("--spectra.warehouse.cluster-identifier=" + WAREHOUSE_CLUSTER);
             arguments.add("--spectra.warehouse.database=" + LocalWarehouse.DATABASE);

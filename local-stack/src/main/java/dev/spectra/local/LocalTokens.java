@@ -18,11 +18,13 @@ import java.util.UUID;
 
 /**
  * The local stack's token issuer: a fresh HMAC key per run, shared only with the gateway (through
- * its environment, never its command line), so tokens die with the run.
+ * its environment, never its command line), so tokens die with the run. Tokens carry the issuer and
+ * audience the gateway is started with, and live 12 hours, within the gateway's 24-hour maximum.
  */
 public final class LocalTokens {
 
     public static final String ISSUER = "spectra-local";
+    public static final String AUDIENCE = "spectra-api";
     public static final String TENANT_CLAIM = "tenant_id";
     public static final Duration LIFETIME = Duration.ofHours(12);
 
@@ -51,6 +53,7 @@ public final class LocalTokens {
     public String sign(String tenantClaim, Instant issuedAt, Duration lifetime) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
+                .audience(AUDIENCE)
                 .subject("demo-app@" + tenantClaim)
                 .claim(TENANT_CLAIM, tenantClaim)
                 .issueTime(Date.from(issuedAt))

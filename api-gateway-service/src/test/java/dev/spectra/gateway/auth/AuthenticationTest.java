@@ -43,6 +43,37 @@ class AuthenticationTest extends GatewayWebTest {
     }
 
     @Test
+    void refusesATokenFromAnotherIssuer() {
+        expectInvalidToken(tokens.forTenant("acme").issuedBy("https://evil.example/").mint());
+    }
+
+    @Test
+    void refusesATokenMintedForAnotherAudience() {
+        expectInvalidToken(tokens.forTenant("acme").forAudience("another-app").mint());
+    }
+
+    @Test
+    void refusesATokenThatLivesLongerThanTheMaximum() {
+        expectInvalidToken(tokens.forTenant("acme").living(Duration.ofHours(25)).mint());
+    }
+
+    @Test
+    void refusesATokenWithoutIssueTime() {
+        expectInvalidToken(tokens.forTenant("acme").withoutIssueTime().mint());
+    }
+
+    @Test
+    void acceptsATokenThatLivesExactlyTheMaximum() {
+        client.get().uri("/v1/queries/" + UUID.randomUUID())
+                .headers(headers -> {
+                    headers.setBearerAuth(tokens.forTenant("acme").living(Duration.ofHours(24)).mint());
+                    headers.set("X-Tenant-ID", ACME.value());
+                })
+                .exchange()
+                .expectStatus().isNotFound();
+    }
+
+    @Test
     void refusesATokenThatNamesNoTenant() {
         expectInvalidToken(tokens.forTenant("acme").claim("tenant_id", null).mint());
     }

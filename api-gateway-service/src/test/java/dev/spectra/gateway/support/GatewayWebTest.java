@@ -25,6 +25,8 @@ import java.time.Duration;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spectra.gateway.auth.hmac-secret=" + Tokens.SECRET,
+        "spectra.gateway.auth.issuer=" + Tokens.ISSUER,
+        "spectra.gateway.auth.audience=" + Tokens.AUDIENCE,
         // never contacted: the stores are replaced by fakes
         "spectra.aws.endpoints.dynamodb=http://127.0.0.1:9",
         "spring.kafka.bootstrap-servers=127.0.0.1:9"})

@@ -18,6 +18,8 @@ import java.util.Date;
 public final class Tokens {
 
     public static final String SECRET = "spectra-test-secret-0123456789-abcdefghijklmnop";
+    public static final String ISSUER = "https://idp.test/";
+    public static final String AUDIENCE = "spectra-api";
 
     private final Clock clock;
 
@@ -39,6 +41,8 @@ public final class Tokens {
             this.now = now;
             this.claims = new JWTClaimsSet.Builder()
                     .subject("test-client")
+                    .issuer(ISSUER)
+                    .audience(AUDIENCE)
                     .issueTime(Date.from(now))
                     .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
         }
@@ -51,6 +55,27 @@ public final class Tokens {
         public Builder expiredFor(Duration duration) {
             claims.issueTime(Date.from(now.minus(duration).minus(Duration.ofMinutes(5))));
             claims.expirationTime(Date.from(now.minus(duration)));
+            return this;
+        }
+
+        public Builder issuedBy(String issuer) {
+            claims.issuer(issuer);
+            return this;
+        }
+
+        public Builder forAudience(String audience) {
+            claims.audience(audience);
+            return this;
+        }
+
+        public Builder living(Duration lifetime) {
+            claims.issueTime(Date.from(now));
+            claims.expirationTime(Date.from(now.plus(lifetime)));
+            return this;
+        }
+
+        public Builder withoutIssueTime() {
+            claims.issueTime(null);
             return this;
         }
 
