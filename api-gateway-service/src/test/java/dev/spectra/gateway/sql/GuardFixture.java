@@ -12,10 +12,11 @@ final class GuardFixture implements AutoCloseable {
 
     private final ExecutorService parserPool = Executors.newFixedThreadPool(4);
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+    private final TenantBulkhead bulkhead;
     private final SqlGuard guard;
 
     private GuardFixture(Duration parseTimeout, SqlGuardProperties properties) {
-        TenantBulkhead bulkhead = new TenantBulkhead(parserPool, properties.parsesPerTenant(), properties.queuedParsesPerTenant());
+        bulkhead = new TenantBulkhead(parserPool, properties.parsesPerTenant(), properties.queuedParsesPerTenant());
         guard = new SqlGuard(bulkhead, watchdog, parseTimeout, properties, new SimpleMeterRegistry());
     }
 
@@ -33,6 +34,10 @@ final class GuardFixture implements AutoCloseable {
 
     SqlGuard guard() {
         return guard;
+    }
+
+    TenantBulkhead bulkhead() {
+        return bulkhead;
     }
 
     /** A query within the nesting limit that JSqlParser takes tens of milliseconds or more to parse: 20,000 terms. */

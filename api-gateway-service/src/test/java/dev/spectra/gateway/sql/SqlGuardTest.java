@@ -12,6 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static dev.spectra.common.error.ErrorCode.SQL_FORBIDDEN_FUNCTION;
@@ -297,6 +299,23 @@ class SqlGuardTest {
                     .hasValueSatisfying(rejection -> assertThat(rejection.code()).isEqualTo(SQL_MULTIPLE_STATEMENTS));
             assertThat(redshift.guard().inspect("SELECT 'a\\'b'").accepted())
                     .hasValueSatisfying(accepted -> assertThat(accepted.text()).isEqualTo("SELECT 'a''b'"));
+        }
+    }
+    @Test
+    void oneTenantsSlowSqlDoesNotFailOrDelayAnotherTenantsCheck() {
+        try (GuardFixture fixture = GuardFixture.withParseTimeout(Duration.ofSeconds(5))) {
+            List<reactor.core.Disposable> flood = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                flood.add(fixture.guard().check(TenantId.of("acme"), GuardFixture.slowToParse()).subscribe(ok -> { }, error -> { }));
+            }
+
+            SqlGuard.GuardedSql globex = fixture.guard().check(TenantId.of("globex"), "SELECT 1").block(Duration.ofSeconds(5));
+            int acmeStillWaiting = fixture.bulkhead().pending(TenantId.of("acme"));
+
+            assertThat(globex).isNotNull();
+            assertThat(globex.text()).isEqualTo("SELECT 1");
+            assertThat(acmeStillWaiting).as("acme's texts still queued when globex's was done").isGreaterThan(1);
+            flood.forEach(reactor.core.Disposable::dispose);
         }
     }
 }
