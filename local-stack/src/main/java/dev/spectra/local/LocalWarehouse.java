@@ -80,8 +80,9 @@ public final class LocalWarehouse implements AutoCloseable {
             END$$""";
     /**
      * Functions a tenant must not call: the statistics accessors behind those views (they answer for any
-     * backend or table), and functions that run SQL handed to them as text, which would run a second
-     * statement inside one the gateway checked.
+     * backend or table), functions that run SQL handed to them as text, which would run a second
+     * statement inside one the gateway checked, and {@code set_config}, which would lift the
+     * user's statement timeout for its pooled session.
      */
     private static final String REVOKE_CATALOG_FUNCTIONS = """
             DO $$
@@ -93,7 +94,7 @@ public final class LocalWarehouse implements AutoCloseable {
                     WHERE n.nspname = 'pg_catalog'
                       AND (p.proname LIKE 'pg\\_stat\\_get\\_%'
                            OR p.proname LIKE '%\\_to\\_xml%'
-                           OR p.proname IN ('ts_stat', 'ts_rewrite'))
+                           OR p.proname IN ('ts_stat', 'ts_rewrite', 'set_config'))
                 LOOP
                     EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', function);
                 END LOOP;
