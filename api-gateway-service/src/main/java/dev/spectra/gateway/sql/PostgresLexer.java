@@ -563,7 +563,7 @@ final class PostgresLexer {
 
     /** {@code U&'...'} or {@code U&"..."}, with an optional {@code UESCAPE 'c'} after it. */
     private Token unicodeEscaped(int start, char quote) throws LexException {
-        if (!standardConformingStrings) {
+        if (quote == '\'' && !standardConformingStrings) {
             throw new LexException("unsafe use of string constant with Unicode escapes", start);
         }
         position += 2;

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -120,6 +121,8 @@ class LexerAgreesWithPostgresTest {
 
     private EmbeddedPostgres postgres;
     private PostgresWire server;
+    /** A session that reads strings as Redshift does: a backslash in '...' escapes. */
+    private PostgresWire redshiftLike;
 
     @BeforeAll
     void startPostgres() throws IOException {
@@ -131,12 +134,17 @@ class LexerAgreesWithPostgresTest {
                 .setOverrideWorkingDirectory(moduleRoot.resolveSibling(".spectra/cache/postgres").toFile())
                 .start();
         server = new PostgresWire(postgres.getPort(), "postgres", "postgres");
+        redshiftLike = new PostgresWire(postgres.getPort(), "postgres", "postgres",
+                Map.of("standard_conforming_strings", "off", "escape_string_warning", "off"));
     }
 
     @AfterAll
     void stopPostgres() throws IOException {
         if (server != null) {
             server.close();
+        }
+        if (redshiftLike != null) {
+            redshiftLike.close();
         }
         if (postgres != null) {
             postgres.close();
@@ -147,12 +155,25 @@ class LexerAgreesWithPostgresTest {
     void countsStatementsAndReadsLiteralsAsPostgresDoes() throws IOException {
         List<String> disagreements = new ArrayList<>();
         for (String sql : CORPUS) {
-            String disagreement = compare(sql);
+            String disagreement = compare(server, sql, true);
             if (disagreement != null) {
                 disagreements.add(printable(sql) + "\n    " + disagreement);
             }
         }
         assertThat(disagreements).as("texts on which the guard's lexer and PostgreSQL disagree").isEmpty();
+    }
+
+    @Test
+    void agreesWithPostgresWhenBackslashesEscapeInPlainStrings() throws IOException {
+        List<String> disagreements = new ArrayList<>();
+        for (String sql : CORPUS) {
+            String disagreement = compare(redshiftLike, sql, false);
+            if (disagreement != null) {
+                disagreements.add(printable(sql) + "\n    " + disagreement);
+            }
+        }
+        assertThat(disagreements).as("texts on which the guard's lexer (standard_conforming_strings off) and PostgreSQL disagree")
+                .isEmpty();
     }
 
     @Test
@@ -175,11 +196,11 @@ class LexerAgreesWithPostgresTest {
         assertThat(ran).as("texts that run").isGreaterThanOrEqualTo(30);
     }
 
-    private String compare(String sql) throws IOException {
+    private static String compare(PostgresWire server, String sql, boolean standardConformingStrings) throws IOException {
         PostgresWire.Answer parsed = server.parse(sql);
         List<Token> tokens;
         try {
-            tokens = PostgresLexer.tokenize(sql, true);
+            tokens = PostgresLexer.tokenize(sql, standardConformingStrings);
         } catch (PostgresLexer.LexException e) {
             return parsed.failed() ? null : "the lexer refused it (" + e.getMessage() + ") but PostgreSQL parsed it";
         }

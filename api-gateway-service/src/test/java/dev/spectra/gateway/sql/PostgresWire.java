@@ -35,6 +35,11 @@ final class PostgresWire implements AutoCloseable {
     private final DataOutputStream out;
 
     PostgresWire(int port, String user, String database) throws IOException {
+        this(port, user, database, java.util.Map.of());
+    }
+
+    /** {@code settings} are sent in the startup message, as run-time parameters of the session. */
+    PostgresWire(int port, String user, String database, java.util.Map<String, String> settings) throws IOException {
         socket = new Socket("127.0.0.1", port);
         in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
@@ -45,6 +50,10 @@ final class PostgresWire implements AutoCloseable {
         cstring(body, user);
         cstring(body, "database");
         cstring(body, database);
+        for (var setting : settings.entrySet()) {
+            cstring(body, setting.getKey());
+            cstring(body, setting.getValue());
+        }
         body.writeByte(0);
         out.writeInt(startup.size() + 4);
         out.write(startup.toByteArray());
