@@ -71,9 +71,12 @@ class HostileCorpusIT {
         List<HostileStatement> corpus = HostileStatement.corpus();
         ExecutorService tenantThreads = Executors.newFixedThreadPool(CONCURRENCY);
         try {
-            CompletableFuture.allOf(corpus.stream()
-                    .map(statement -> CompletableFuture.runAsync(() -> check(statement), tenantThreads))
-                    .toArray(CompletableFuture[]::new)).join();
+            for (boolean changesSession : List.of(false, true)) {
+                CompletableFuture.allOf(corpus.stream()
+                        .filter(statement -> statement.changesSession() == changesSession)
+                        .map(statement -> CompletableFuture.runAsync(() -> check(statement), tenantThreads))
+                        .toArray(CompletableFuture[]::new)).join();
+            }
         } finally {
             tenantThreads.shutdownNow();
         }
@@ -150,6 +153,9 @@ class HostileCorpusIT {
             problems.add("the gateway did not answer: " + outcome.transportError());
             return problems;
         }
+        if (outcome.revealsASecondCommand(forbidden.databaseUserOf(ACME))) {
+            problems.add("a second command ran: the answer says \"" + QueryOutcome.SECOND_COMMAND_MARKER + "\"");
+        }
         if (outcome.submitStatus() >= 500) {
             problems.add("HTTP " + outcome.submitStatus() + ": " + QueryOutcome.clip(outcome.submitBody(), 200));
         } else if (outcome.refused()) {
@@ -162,7 +168,7 @@ class HostileCorpusIT {
             problems.add("unexpected HTTP " + outcome.submitStatus() + ": " + QueryOutcome.clip(outcome.submitBody(), 200));
         } else {
             if (!outcome.endedOnItsOwn()) {
-                problems.add("still " + outcome.jobStatus() + " after " + JOB_DEADLINE.toSeconds() + " s: nothing in the warehouse ended it (the test cancelled it)");
+                problems.add("did not end within " + JOB_DEADLINE.toSeconds() + " s (the test cancelled it in the warehouse; then " + outcome.jobStatus() + ")");
             } else if (!outcome.terminal()) {
                 problems.add("never reached a terminal state: " + outcome.jobStatus());
             }

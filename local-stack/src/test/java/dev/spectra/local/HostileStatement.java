@@ -21,8 +21,12 @@ import static java.util.Objects.requireNonNull;
  * <p>A statement may name another tenant through a placeholder: {@code ${other_user}} (a database user)
  * or {@code ${other_tenant}} (a tenant id). Such a statement is an oracle probe: it runs once with the
  * real name and once with a name that does not exist, and the two answers must not differ.
+ *
+ * <p>{@code changes_session} marks a statement that, if the warehouse lets it run, changes the settings
+ * of the pooled session it ran on (e.g. {@code set_config('search_path', …)}): it is run after the
+ * others, so that one such success does not hide what the rest would reveal.
  */
-record HostileStatement(String id, String group, String sql) {
+record HostileStatement(String id, String group, String sql, boolean changesSession) {
 
     static final String CORPUS = "/hostile-sql/corpus.jsonl";
     static final String OTHER_USER = "${other_user}";
@@ -56,7 +60,9 @@ record HostileStatement(String id, String group, String sql) {
                     continue;
                 }
                 JsonNode entry = GatewayClient.JSON.readTree(line);
-                statements.add(new HostileStatement(entry.get("id").asString(), entry.get("group").asString(), entry.get("sql").asString()));
+                JsonNode changesSession = entry.get("changes_session");
+                statements.add(new HostileStatement(entry.get("id").asString(), entry.get("group").asString(), entry.get("sql").asString(),
+                        changesSession != null && changesSession.asBoolean()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

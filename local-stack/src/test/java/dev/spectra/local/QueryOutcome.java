@@ -14,6 +14,8 @@ record QueryOutcome(String sql, int submitStatus, String submitContentType, Stri
                     String statusBody, String resultsBody, String transportError, boolean endedOnItsOwn) {
 
     static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT");
+    /** What the corpus's smuggled second commands ({@code RAISE EXCEPTION 'ran as %'}) say when they run. */
+    static final String SECOND_COMMAND_MARKER = "ran as";
 
     static QueryOutcome unreachable(String sql, String error) {
         return new QueryOutcome(sql, -1, "", "", null, null, error, true);
@@ -71,6 +73,16 @@ record QueryOutcome(String sql, int submitStatus, String submitContentType, Stri
         return "http=" + submitStatus + " problem=" + problemCode() + " detail=" + field(submitBody, "detail")
                 + " job=" + jobStatus() + " error=" + errorCode() + " message=" + errorMessage()
                 + " columns=" + columnsText() + " rows=" + resultRowsText() + " transport=" + transportError;
+    }
+
+    /** Whether the warehouse's answer carries the smuggled command's own output: the marker and the user it ran as. */
+    boolean revealsASecondCommand(String databaseUser) {
+        return (statusBody + resultsBody).contains(SECOND_COMMAND_MARKER + " " + databaseUser);
+    }
+
+    @Override
+    public String toString() {
+        return QueryOutcome.clip(sql, 120) + " -> " + summary();
     }
 
     /** A short description for failure reports. */
