@@ -34,7 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * One test per finding of the security review of the tenant wall: each names what acme must not be
  * able to learn or do, and holds against any fix that keeps the public contract (HTTP statuses,
- * problem codes, job states and rows).
+ * problem codes, job states and rows). The runaway-result finding has its own class,
+ * {@link RunawayResultIT}: today it exhausts the memory of the JVM that hosts the emulator and Kafka,
+ * which would fail every other finding here for the wrong reason.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantWallIT {
@@ -42,8 +44,6 @@ class TenantWallIT {
     private static final String ACME = "acme";
     private static final String GLOBEX = "globex";
     private static final Duration JOB_DEADLINE = Duration.ofSeconds(90);
-    /** The longest a runaway statement may hold a job before the warehouse or the service ends it. */
-    private static final Duration RUNAWAY_DEADLINE = Duration.ofMinutes(3);
     private static final String RAISE_RAN_AS = "DO $$BEGIN RAISE EXCEPTION 'ran as %', current_user; END$$";
 
     private LocalStack stack;
@@ -175,33 +175,6 @@ class TenantWallIT {
                 .as("settings stored for %s", acmeUser).isEqualTo(settingsBefore);
         assertThat(afterwards).as("acme's own query on every pooled session").allSatisfy(outcome ->
                 assertThat(outcome.resultRowsText()).as(outcome.summary()).isEqualTo("[[" + DemoTenant.ACME.salesRows() + "]]"));
-    }
-
-    @Test
-    void aRunawayResultFromOneTenantNeitherHangsNorTakesTheServiceDownForAnother() {
-        ExecutorService runaways = Executors.newFixedThreadPool(2);
-        try {
-            List<CompletableFuture<QueryOutcome>> acmeJobs = List.of(
-                    "SELECT * FROM generate_series(1, 100000000)",
-                    "SELECT a.order_id, b.order_id, c.order_id FROM sales a CROSS JOIN sales b CROSS JOIN (SELECT order_id FROM sales LIMIT 3) c")
-                    .stream().map(sql -> CompletableFuture.supplyAsync(() -> acme.run(sql, RUNAWAY_DEADLINE), runaways)).toList();
-            List<QueryOutcome> globexMeanwhile = new ArrayList<>();
-            while (acmeJobs.stream().anyMatch(job -> !job.isDone())) {
-                globexMeanwhile.add(globex.run("SELECT 1 AS one", JOB_DEADLINE));
-            }
-
-            assertThat(globexMeanwhile).as("globex's SELECT 1 while acme's runaways ran").allSatisfy(outcome ->
-                    assertThat(outcome.jobStatus()).as(outcome.summary()).isEqualTo("SUCCEEDED"));
-            assertThat(acmeJobs).extracting(CompletableFuture::join).allSatisfy(outcome -> {
-                assertThat(outcome.submitStatus()).as(outcome.summary()).isLessThan(500);
-                assertThat(outcome.endedOnItsOwn()).as("ended within %s: %s", RUNAWAY_DEADLINE, outcome.summary()).isTrue();
-                if (outcome.accepted()) {
-                    assertThat(outcome.jobStatus()).as(outcome.summary()).isIn("FAILED", "TIMED_OUT", "CANCELLED");
-                }
-            });
-        } finally {
-            runaways.shutdownNow();
-        }
     }
 
     @Test
