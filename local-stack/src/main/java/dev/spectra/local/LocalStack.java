@@ -48,7 +48,7 @@ public final class LocalStack implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final LocalTokens tokens = LocalTokens.withRandomKey();
     /** Decided before anything starts: the warehouse and the tenant registry start in parallel and must agree. */
-    private final TenantProvisioning provisioning = TenantProvisioning.generate(DemoTenant.ALL, TenantLimits.DEFAULTS);
+    private final TenantProvisioning provisioning;
     private LocalWarehouse warehouse;
     private LocalKafka kafka;
     private LocalDynamoDb dynamoDb;
@@ -58,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack(LocalStackSettings settings) {
         this.settings = settings;
+        this.provisioning = TenantProvisioning.generate(DemoTenant.ALL, settings.tenantLimits());
     }
 
     public static LocalStack start(LocalStackSettings settings) {

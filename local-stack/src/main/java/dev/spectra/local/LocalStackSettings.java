@@ -10,17 +10,28 @@ import static java.util.Objects.requireNonNull;
  * @param repositoryRoot the checkout: service jars are {@code <module>/target/<module>.jar}
  * @param stateDirectory this stack's folder: {@code run/} (removed on stop), {@code logs/} (kept)
  * @param gatewayPort    the gateway's port on loopback
+ * @param tenantLimits   what each tenant's database user may spend ({@link TenantLimits#DEFAULTS} unless a
+ *                       test needs a runaway query ended sooner)
  */
-public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort) {
+public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort, TenantLimits tenantLimits) {
+
+    public LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort) {
+        this(repositoryRoot, stateDirectory, gatewayPort, TenantLimits.DEFAULTS);
+    }
 
     public LocalStackSettings {
         requireNonNull(repositoryRoot, "repositoryRoot is null");
         requireNonNull(stateDirectory, "stateDirectory is null");
+        requireNonNull(tenantLimits, "tenantLimits is null");
         repositoryRoot = repositoryRoot.toAbsolutePath().normalize();
         stateDirectory = stateDirectory.toAbsolutePath().normalize();
         if (gatewayPort < 1 || gatewayPort > 65535) {
             throw new IllegalArgumentException("gatewayPort out of range: " + gatewayPort);
         }
+    }
+
+    public LocalStackSettings withTenantLimits(TenantLimits limits) {
+        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, limits);
     }
 
     /** S3Mock's jar and sqlite4java's native library, copied there by the local-stack build. */

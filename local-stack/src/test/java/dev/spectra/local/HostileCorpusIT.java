@@ -35,6 +35,8 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileCorpusIT {
 
+    /** The warehouse ends a tenant's runaway query after this, well within the test's deadlines. */
+    private static final Duration RUNAWAY_QUERY_LIMIT = Duration.ofSeconds(15);
     private static final String ACME = "acme";
     private static final String GLOBEX = "globex";
     private static final int CONCURRENCY = 4;
@@ -57,7 +59,8 @@ class HostileCorpusIT {
     void runTheCorpusAsAcme() {
         Path root = TestRepository.root();
         stateDirectory = root.resolve("local-stack/target/hostile-corpus-stack");
-        stack = LocalStack.start(new LocalStackSettings(root, stateDirectory, FreePorts.next()));
+        stack = LocalStack.start(new LocalStackSettings(root, stateDirectory, FreePorts.next())
+                .withTenantLimits(TenantLimits.DEFAULTS.withStatementTimeout(RUNAWAY_QUERY_LIMIT)));
         GatewayClient gateway = new GatewayClient(stack.gatewayUrl());
         forbidden = ForbiddenKnowledge.of(ACME, stack, List.of(stateDirectory, root.resolve(".spectra/local")));
         acme = new TenantClient(gateway, ACME, stack.tokens().tokenFor(TenantId.of(ACME)),

@@ -25,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunawayResultIT {
 
+    /** The warehouse ends a tenant's runaway query after this, well within the test's deadlines. */
+    private static final Duration RUNAWAY_QUERY_LIMIT = Duration.ofSeconds(15);
     private static final String ACME = "acme";
     private static final String GLOBEX = "globex";
     private static final Duration JOB_DEADLINE = Duration.ofSeconds(90);
@@ -38,7 +40,8 @@ class RunawayResultIT {
     @BeforeAll
     void startTheStack() {
         Path root = TestRepository.root();
-        stack = LocalStack.start(new LocalStackSettings(root, root.resolve("local-stack/target/runaway-result-stack"), FreePorts.next()));
+        stack = LocalStack.start(new LocalStackSettings(root, root.resolve("local-stack/target/runaway-result-stack"), FreePorts.next())
+                .withTenantLimits(TenantLimits.DEFAULTS.withStatementTimeout(RUNAWAY_QUERY_LIMIT)));
         GatewayClient gateway = new GatewayClient(stack.gatewayUrl());
         var users = ForbiddenKnowledge.databaseUsersByTenant(stack.dynamoDbEndpoint());
         acme = new TenantClient(gateway, ACME, stack.tokens().tokenFor(TenantId.of(ACME)), users.get(ACME),

@@ -41,6 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantWallIT {
 
+    /** The warehouse ends a tenant's runaway query after this, well within the test's deadlines. */
+    private static final Duration RUNAWAY_QUERY_LIMIT = Duration.ofSeconds(15);
     private static final String ACME = "acme";
     private static final String GLOBEX = "globex";
     private static final Duration JOB_DEADLINE = Duration.ofSeconds(90);
@@ -56,7 +58,8 @@ class TenantWallIT {
     void startTheStack() {
         Path root = TestRepository.root();
         Path state = root.resolve("local-stack/target/tenant-wall-stack");
-        stack = LocalStack.start(new LocalStackSettings(root, state, FreePorts.next()));
+        stack = LocalStack.start(new LocalStackSettings(root, state, FreePorts.next())
+                .withTenantLimits(TenantLimits.DEFAULTS.withStatementTimeout(RUNAWAY_QUERY_LIMIT)));
         gateway = new GatewayClient(stack.gatewayUrl());
         forbidden = ForbiddenKnowledge.of(ACME, stack, List.of(state, root.resolve(".spectra/local")));
         acme = new TenantClient(gateway, ACME, stack.tokens().tokenFor(TenantId.of(ACME)),

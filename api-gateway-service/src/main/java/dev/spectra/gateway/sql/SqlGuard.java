@@ -186,15 +186,19 @@ public final class SqlGuard {
         return statements;
     }
 
+    /**
+     * Parentheses, brackets and CASE ... END nest; JSqlParser's time grows steeply with the depth (300
+     * nested CASE take it seconds), PostgreSQL's does not, and no report needs more than a few levels.
+     */
     private Optional<SqlRejection> tooDeep(List<Token> statement) {
         int depth = 0;
         for (Token token : statement) {
-            if (token.is("(") || token.is("[")) {
+            if (token.is("(") || token.is("[") || token.isKeyword("case")) {
                 if (++depth > properties.maxNestingDepth()) {
-                    return Optional.of(new SqlRejection(SQL_INVALID, "The SQL nests parentheses more than "
+                    return Optional.of(new SqlRejection(SQL_INVALID, "The SQL nests parentheses or CASE expressions more than "
                             + properties.maxNestingDepth() + " deep; simplify it."));
                 }
-            } else if (token.is(")") || token.is("]")) {
+            } else if (token.is(")") || token.is("]") || token.isKeyword("end")) {
                 depth--;
             }
         }

@@ -3,10 +3,6 @@ package dev.spectra.local.dataapi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
 import software.amazon.awssdk.services.redshiftdata.model.ActiveSessionsExceededException;
 import software.amazon.awssdk.services.redshiftdata.model.ActiveStatementsExceededException;
@@ -24,7 +20,6 @@ import software.amazon.awssdk.services.redshiftdata.model.StatusString;
 import software.amazon.awssdk.services.redshiftdata.model.ValidationException;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -60,7 +55,7 @@ class DataApiEmulatorTest {
     static void startWarehouseAndEmulator() {
         warehouse = TestWarehouse.start();
         emulator = DataApiEmulator.start(warehouse.settings().withResultPageRows(PAGE_ROWS));
-        client = clientFor(emulator.endpoint());
+        client = TestWarehouse.clientFor(emulator.endpoint());
     }
 
     @AfterAll
@@ -370,7 +365,7 @@ class DataApiEmulatorTest {
         long dispatchersBefore = liveThreadsNamed("HTTP-Dispatcher");
         DataApiEmulator limited = DataApiEmulator.start(warehouse.settings().withLimits(1, 2));
         String threadPrefix = "data-api-" + limited.endpoint().getPort() + "-";
-        try (RedshiftDataClient limitedClient = clientFor(limited.endpoint())) {
+        try (RedshiftDataClient limitedClient = TestWarehouse.clientFor(limited.endpoint())) {
             ExecuteStatementResponse inSession = limitedClient.executeStatement(onCluster(INITECH).andThen(b -> b
                     .sql("SELECT pg_sleep(30)").sessionKeepAliveSeconds(60)));
             assertThatThrownBy(() -> limitedClient.executeStatement(onCluster(INITECH).andThen(b -> b
@@ -447,14 +442,5 @@ class DataApiEmulatorTest {
             token = page.nextToken();
         } while (token != null);
         return pages;
-    }
-
-    private static RedshiftDataClient clientFor(URI endpoint) {
-        return RedshiftDataClient.builder()
-                .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
     }
 }

@@ -1,12 +1,17 @@
 package dev.spectra.local.dataapi;
 
 import dev.spectra.local.TestRepository;
-
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
 
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,6 +60,16 @@ final class TestWarehouse implements AutoCloseable {
     private TestWarehouse(EmbeddedPostgres postgres) {
         this.postgres = postgres;
         this.superuser = postgres.getDatabase("postgres", DATABASE);
+    }
+
+    /** The real SDK client, pointed at an emulator, as the query worker builds it. */
+    static RedshiftDataClient clientFor(URI endpoint) {
+        return RedshiftDataClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     static TestWarehouse start() {
