@@ -17,6 +17,10 @@ import static java.util.Objects.requireNonNull;
  * @param rowCount     rows in the result, once known
  * @param error        why the job ended without a result; null otherwise
  * @param resultJson   the inline result document, once delivered
+ * @param lease        who may work on the job and until when, while it is not terminal; null once it ended.
+ *                     A worker renews its lease while it works; a sweeper takes over a job whose lease
+ *                     expired (its worker died or froze). A QUEUED job starts with an unowned lease whose
+ *                     expiry is the deadline for its first claim.
  */
 public record Job(
         TenantId tenantId,
@@ -31,7 +35,35 @@ public record Job(
         String statementId,
         Long rowCount,
         JobError error,
-        String resultJson) {
+        String resultJson,
+        Lease lease) {
+
+    /** How long a new job waits for the worker its message goes to before any worker's sweeper takes it. */
+    public static final Duration FIRST_CLAIM_WITHIN = Duration.ofSeconds(30);
+
+    /**
+     * Who holds a job and until when.
+     *
+     * @param owner     the worker's id; null for a new job nobody claimed yet
+     * @param expiresAt when the lease lapses unless renewed
+     */
+    public record Lease(String owner, Instant expiresAt) {
+        public Lease {
+            requireNonNull(expiresAt, "expiresAt is null");
+            expiresAt = expiresAt.truncatedTo(ChronoUnit.MILLIS);
+            if (owner != null && owner.isBlank()) {
+                throw new IllegalArgumentException("owner is blank");
+            }
+        }
+
+        public boolean isExpired(Instant now) {
+            return !now.isBefore(expiresAt);
+        }
+
+        public boolean isHeldBy(String worker) {
+            return worker.equals(owner);
+        }
+    }
 
     public Job {
         requireNonNull(tenantId, "tenantId is null");
@@ -49,11 +81,17 @@ public record Job(
         if (version < 1) {
             throw new IllegalArgumentException("version must be positive: " + version);
         }
+        if (status.isTerminal()) {
+            // An ended job belongs to nobody; it also leaves the table's index of active jobs.
+            lease = null;
+        } else {
+            requireNonNull(lease, "a job that has not ended needs a lease");
+        }
     }
 
     public static Job queued(TenantId tenantId, JobId jobId, String sql, String databaseUser, Instant now, Duration retention) {
         return new Job(tenantId, jobId, JobStatus.QUEUED, 1, sql, databaseUser, now, now, now.plus(retention),
-                null, null, null, null);
+                null, null, null, null, new Lease(null, now.plus(FIRST_CLAIM_WITHIN)));
     }
 
     /** A copy in state {@code to}; throws if the transition table does not allow it. */
@@ -62,7 +100,7 @@ public record Job(
             throw new IllegalJobTransitionException(jobId, status, to);
         }
         return new Job(tenantId, jobId, to, version, sql, databaseUser, submittedAt, now, expiresAt,
-                statementId, rowCount, error, resultJson);
+                statementId, rowCount, error, resultJson, lease);
     }
 
     /** A copy that ended in {@code terminal} (FAILED, CANCELLED or TIMED_OUT) for the given reason. */
@@ -78,28 +116,43 @@ public record Job(
         requireNonNull(result, "result is null");
         Job done = transitionTo(JobStatus.SUCCEEDED, now);
         return new Job(tenantId, jobId, done.status, version, sql, databaseUser, submittedAt, now, expiresAt,
-                statementId, rows, error, result);
+                statementId, rows, error, result, lease);
     }
 
     public Job withStatementId(String id, Instant now) {
         requireNonNull(id, "id is null");
         return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, now, expiresAt,
-                id, rowCount, error, resultJson);
+                id, rowCount, error, resultJson, lease);
     }
 
     public Job withRowCount(long rows) {
         return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, updatedAt, expiresAt,
-                statementId, rows, error, resultJson);
+                statementId, rows, error, resultJson, lease);
     }
 
     Job withVersion(long newVersion) {
         return new Job(tenantId, jobId, status, newVersion, sql, databaseUser, submittedAt, updatedAt, expiresAt,
-                statementId, rowCount, error, resultJson);
+                statementId, rowCount, error, resultJson, lease);
     }
 
     private Job withError(JobError reason) {
         return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, updatedAt, expiresAt,
-                statementId, rowCount, reason, resultJson);
+                statementId, rowCount, reason, resultJson, lease);
+    }
+
+    /** A copy held by {@code owner} until {@code until}: a claim, a renewal or a takeover, written with a compare-and-set. */
+    public Job leasedTo(String owner, Instant until) {
+        requireNonNull(owner, "owner is null");
+        if (status.isTerminal()) {
+            throw new IllegalStateException("job " + jobId + " ended " + status + "; it cannot be leased");
+        }
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, updatedAt, expiresAt,
+                statementId, rowCount, error, resultJson, new Lease(owner, until));
+    }
+
+    /** Whether {@code worker} holds an unexpired lease on the job at {@code now}. */
+    public boolean isLeasedBy(String worker, Instant now) {
+        return lease != null && lease.isHeldBy(worker) && !lease.isExpired(now);
     }
 
     public boolean hasStatement() {

@@ -6,9 +6,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.time.Instant;
@@ -25,6 +29,13 @@ import static java.util.Objects.requireNonNull;
  * <p>The key is {@code (tenant_id, job_id)}: a job can only be addressed together with its tenant,
  * so another tenant's job id is simply absent. Every write after the first is a compare-and-set on
  * {@code version}; a {@code ConditionalCheckFailedException} means another writer got there first.
+ *
+ * <p><b>The index of active jobs.</b> Every job that has not ended carries {@code active_shard} (one of
+ * {@link #ACTIVE_SHARDS} values, from its job id) and {@code lease_expires_at}; an ended job carries
+ * neither. The global secondary index {@link #ACTIVE_INDEX} on those two attributes is therefore sparse:
+ * it holds exactly the active jobs, ordered by lease expiry, so a sweeper finds jobs whose lease lapsed
+ * with a query per shard, never a scan. Shards spread the index's partitions; keys only are projected,
+ * and a sweeper reads the job itself with a consistent read before acting.
  */
 public final class JobTable {
 
@@ -46,6 +57,21 @@ public final class JobTable {
     static final String ERROR_MESSAGE = "error_message";
     static final String ERROR_RETRYABLE = "error_retryable";
     static final String RESULT = "result";
+    static final String LEASE_OWNER = "lease_owner";
+    /** Epoch milliseconds; the sort key of {@link #ACTIVE_INDEX}. */
+    static final String LEASE_EXPIRES_AT = "lease_expires_at";
+    static final String ACTIVE_SHARD = "active_shard";
+
+    public static final String ACTIVE_INDEX = "active-jobs";
+    public static final int ACTIVE_SHARDS = 8;
+
+    /** A job's key, as the index of active jobs hands it out. */
+    public record JobKey(TenantId tenantId, JobId jobId) {
+        public JobKey {
+            requireNonNull(tenantId, "tenantId is null");
+            requireNonNull(jobId, "jobId is null");
+        }
+    }
 
     private JobTable() {}
 
@@ -65,7 +91,8 @@ public final class JobTable {
             return stored.version() == written.version()
                     && stored.status() == written.status()
                     && stored.updatedAt().equals(written.updatedAt())
-                    && Objects.equals(stored.statementId(), written.statementId());
+                    && Objects.equals(stored.statementId(), written.statementId())
+                    && Objects.equals(stored.lease(), written.lease());
         }
     }
 
@@ -109,11 +136,47 @@ public final class JobTable {
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
                         AttributeDefinition.builder().attributeName(TENANT_ID).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(JOB_ID).attributeType(ScalarAttributeType.S).build())
+                        AttributeDefinition.builder().attributeName(JOB_ID).attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName(ACTIVE_SHARD).attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName(LEASE_EXPIRES_AT).attributeType(ScalarAttributeType.N).build())
                 .keySchema(
                         KeySchemaElement.builder().attributeName(TENANT_ID).keyType(KeyType.HASH).build(),
                         KeySchemaElement.builder().attributeName(JOB_ID).keyType(KeyType.RANGE).build())
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                        .indexName(ACTIVE_INDEX)
+                        .keySchema(
+                                KeySchemaElement.builder().attributeName(ACTIVE_SHARD).keyType(KeyType.HASH).build(),
+                                KeySchemaElement.builder().attributeName(LEASE_EXPIRES_AT).keyType(KeyType.RANGE).build())
+                        .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                        .build())
                 .build();
+    }
+
+    /** Active jobs of one shard whose lease expired before {@code now}, soonest-expired first. */
+    public static QueryRequest expiredLeases(String table, int shard, Instant now, int limit) {
+        if (shard < 0 || shard >= ACTIVE_SHARDS) {
+            throw new IllegalArgumentException("shard must be 0.." + (ACTIVE_SHARDS - 1) + ": " + shard);
+        }
+        return QueryRequest.builder()
+                .tableName(table)
+                .indexName(ACTIVE_INDEX)
+                .keyConditionExpression("#shard = :shard AND #expires < :now")
+                .expressionAttributeNames(Map.of("#shard", ACTIVE_SHARD, "#expires", LEASE_EXPIRES_AT))
+                .expressionAttributeValues(Map.of(":shard", s(shardName(shard)), ":now", n(now.toEpochMilli())))
+                .limit(limit)
+                .build();
+    }
+
+    public static JobKey keyOf(Map<String, AttributeValue> item) {
+        return new JobKey(TenantId.of(item.get(TENANT_ID).s()), JobId.of(item.get(JOB_ID).s()));
+    }
+
+    static int shardOf(JobId jobId) {
+        return Math.floorMod(jobId.value().hashCode(), ACTIVE_SHARDS);
+    }
+
+    private static String shardName(int shard) {
+        return "active-" + shard;
     }
 
     public static Map<String, AttributeValue> toItem(Job job) {
@@ -141,6 +204,13 @@ public final class JobTable {
         if (job.resultJson() != null) {
             item.put(RESULT, s(job.resultJson()));
         }
+        if (job.lease() != null) {
+            item.put(ACTIVE_SHARD, s(shardName(shardOf(job.jobId()))));
+            item.put(LEASE_EXPIRES_AT, n(job.lease().expiresAt().toEpochMilli()));
+            if (job.lease().owner() != null) {
+                item.put(LEASE_OWNER, s(job.lease().owner()));
+            }
+        }
         return item;
     }
 
@@ -161,7 +231,10 @@ public final class JobTable {
                 stringOrNull(item, STATEMENT_ID),
                 item.containsKey(ROW_COUNT) ? Long.parseLong(item.get(ROW_COUNT).n()) : null,
                 error,
-                stringOrNull(item, RESULT));
+                stringOrNull(item, RESULT),
+                item.containsKey(LEASE_EXPIRES_AT)
+                        ? new Job.Lease(stringOrNull(item, LEASE_OWNER), Instant.ofEpochMilli(Long.parseLong(item.get(LEASE_EXPIRES_AT).n())))
+                        : null);
     }
 
     private static String stringOrNull(Map<String, AttributeValue> item, String name) {

@@ -81,4 +81,34 @@ class JobTableTest {
 
         assertThatThrownBy(() -> JobTable.replace("jobs", acme, globex)).isInstanceOf(IllegalArgumentException.class);
     }
+    @Test
+    void anActiveJobIsInTheIndexOfActiveJobsByItsLeaseExpiry() {
+        Job claimed = aQueuedJob().build().leasedTo("worker-1", NOW.plusSeconds(10));
+
+        var item = JobTable.toItem(claimed);
+
+        assertThat(item.get("active_shard").s()).startsWith("active-");
+        assertThat(item.get("lease_expires_at").n()).isEqualTo(Long.toString(NOW.plusSeconds(10).toEpochMilli()));
+        assertThat(item.get("lease_owner").s()).isEqualTo("worker-1");
+        assertThat(JobTable.fromItem(item)).isEqualTo(claimed);
+    }
+
+    @Test
+    void anEndedJobLeavesTheIndexOfActiveJobs() {
+        Job ended = aQueuedJob().in(JobStatus.FAILED);
+
+        assertThat(JobTable.toItem(ended)).doesNotContainKeys("active_shard", "lease_expires_at", "lease_owner");
+    }
+
+    @Test
+    void theSweepersQueryAsksOneShardForLeasesExpiredBeforeNow() {
+        var query = JobTable.expiredLeases("jobs", 3, NOW, 25);
+
+        assertThat(query.indexName()).isEqualTo(JobTable.ACTIVE_INDEX);
+        assertThat(query.expressionAttributeValues().get(":shard").s()).isEqualTo("active-3");
+        assertThat(query.expressionAttributeValues().get(":now").n()).isEqualTo(Long.toString(NOW.toEpochMilli()));
+        assertThat(query.limit()).isEqualTo(25);
+        assertThatThrownBy(() -> JobTable.expiredLeases("jobs", JobTable.ACTIVE_SHARDS, NOW, 25))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.spectra.common.job;
 
+import dev.spectra.common.error.ErrorCode;
+
 import org.junit.jupiter.api.Test;
 
 import static dev.spectra.common.job.JobFixtures.GLOBEX;
@@ -71,5 +73,32 @@ class JobTest {
         Job running = aQueuedJob().in(JobStatus.RUNNING);
 
         assertThatThrownBy(() -> running.succeeded(1, "{}", NOW)).isInstanceOf(IllegalJobTransitionException.class);
+    }
+    @Test
+    void aNewJobHasAnUnownedLeaseThatIsItsDeadlineForAFirstClaim() {
+        Job job = aQueuedJob().build();
+
+        assertThat(job.lease().owner()).isNull();
+        assertThat(job.lease().expiresAt()).isEqualTo(job.submittedAt().plus(Job.FIRST_CLAIM_WITHIN));
+        assertThat(job.isLeasedBy("worker-1", job.submittedAt())).isFalse();
+    }
+
+    @Test
+    void aLeaseIsHeldByItsOwnerUntilItExpires() {
+        Job claimed = aQueuedJob().build().leasedTo("worker-1", NOW.plusSeconds(10));
+
+        assertThat(claimed.isLeasedBy("worker-1", NOW.plusSeconds(9))).isTrue();
+        assertThat(claimed.isLeasedBy("worker-1", NOW.plusSeconds(10))).isFalse();
+        assertThat(claimed.isLeasedBy("worker-2", NOW)).isFalse();
+        assertThat(claimed.transitionTo(JobStatus.RUNNING, NOW).lease()).isEqualTo(claimed.lease());
+    }
+
+    @Test
+    void anEndedJobHasNoLeaseAndCannotBeLeased() {
+        Job ended = aQueuedJob().build().leasedTo("worker-1", NOW.plusSeconds(10))
+                .endWith(JobStatus.CANCELLED, JobError.of(ErrorCode.QUERY_CANCELLED, "cancelled"), NOW);
+
+        assertThat(ended.lease()).isNull();
+        assertThatThrownBy(() -> ended.leasedTo("worker-2", NOW.plusSeconds(10))).isInstanceOf(IllegalStateException.class);
     }
 }
