@@ -1,6 +1,5 @@
 package dev.spectra.queryworker.config;
 
-import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -12,31 +11,28 @@ import static java.util.Objects.requireNonNull;
 /**
  * Running and tracking statements.
  *
- * @param pollInterval       how often one shared poller asks the Data API about every statement in flight
- * @param timeout            a statement still running this long after the warehouse accepted it is cancelled
- *                           and its job ends TIMED_OUT
- * @param maxExecuteAttempts attempts at ExecuteStatement while the warehouse reports itself overloaded or
- *                           unavailable; after the last one the job FAILS with WAREHOUSE_UNAVAILABLE
- * @param retryBackoff       wait before the first retry; doubled for each further one
- * @param maxRetryBackoff    the longest wait between retries (also for the job table, which is retried until
- *                           it answers)
- * @param callThreads        threads making AWS calls (Data API and job table); calls are short, no thread
- *                           ever waits for a running statement
+ * @param pollInterval    the longest wait between two DescribeStatement calls for one statement, default 2s.
+ *                        A statement is asked about after 10 ms, then at a twentieth of its age, up to this
+ * @param timeout         a job's own time, from its submission, default 15m: a job still waiting or running
+ *                        then ends TIMED_OUT (its statement cancelled); throttling and outages are retried until then
+ * @param retryBackoff    wait before the first retry; doubled for each further one
+ * @param maxRetryBackoff the longest wait between retries
+ * @param sendTimeout     how long one Kafka send may take before it counts as failed and is retried, default 10s
  */
 @Validated
 @ConfigurationProperties("spectra.statements")
 public record StatementsProperties(
-        @DefaultValue("250ms") Duration pollInterval,
+        @DefaultValue("2s") Duration pollInterval,
         @DefaultValue("15m") Duration timeout,
-        @Min(1) @DefaultValue("3") int maxExecuteAttempts,
         @DefaultValue("1s") Duration retryBackoff,
         @DefaultValue("30s") Duration maxRetryBackoff,
-        @Min(1) @DefaultValue("8") int callThreads) {
+        @DefaultValue("10s") Duration sendTimeout) {
 
     public StatementsProperties {
         requirePositive(requireNonNull(pollInterval, "pollInterval is null"), "poll-interval");
         requirePositive(requireNonNull(timeout, "timeout is null"), "timeout");
         requirePositive(requireNonNull(retryBackoff, "retryBackoff is null"), "retry-backoff");
+        requirePositive(requireNonNull(sendTimeout, "sendTimeout is null"), "send-timeout");
         requireNonNull(maxRetryBackoff, "maxRetryBackoff is null");
         if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
             throw new IllegalArgumentException("spectra.statements.max-retry-backoff must not be less than retry-backoff");

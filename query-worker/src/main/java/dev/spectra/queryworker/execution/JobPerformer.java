@@ -1,99 +1,560 @@
 package dev.spectra.queryworker.execution;
 
+import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
+import dev.spectra.common.job.JobError;
+import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.job.JobStore;
 import dev.spectra.common.messaging.JobRequested;
-import dev.spectra.queryworker.jobs.JobStore;
+import dev.spectra.common.messaging.StatementFinished;
+import dev.spectra.common.tenant.TenantId;
+import dev.spectra.queryworker.config.LeasesProperties;
+import dev.spectra.queryworker.config.StatementsProperties;
+import dev.spectra.queryworker.scheduling.FairScheduler;
+import dev.spectra.queryworker.session.EvictionReason;
+import dev.spectra.queryworker.session.SessionLease;
+import dev.spectra.queryworker.session.SessionPool;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementResponse;
+import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
+import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementResponse;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Takes one job request: loads the job, decides from its recorded state what is left to do, claims it
- * (QUEUED to RUNNING, compare-and-set) and hands it on. The job table, not the message, is the truth: a
- * replayed or duplicated request can only re-attach to what the job already has.
+ * One job, top to bottom, on its own virtual thread: claim it with a lease, wait for the tenant's turn,
+ * start its statement on a warm session, record the statement id, follow the statement to its end, record
+ * the outcome. Every write is a compare-and-set on the job's version, so a worker that lost the job (its
+ * lease lapsed while it was frozen, another worker took over) cannot write anything: its next write fails
+ * and it stops ({@link LeaseLost}). The lease is renewed between steps, never from another thread.
+ *
+ * <p><b>A statement runs once.</b> ExecuteStatement carries a client token derived from the job id, so an
+ * attempt retried after a lost answer, or repeated by a worker that took the job over before the statement
+ * id was recorded, gets the statement already started instead of a second one.
+ *
+ * <p><b>The request record is only a doorbell.</b> It is acknowledged as soon as the job is claimed (or found
+ * to be someone else's, or ended), never held while the job waits or runs: the job's lease, not the Kafka
+ * offset, says who owns the job, and the {@link LeaseSweeper} of every worker takes over jobs whose lease
+ * lapsed, including jobs whose record never arrived.
  */
 public final class JobPerformer {
 
     private static final Logger log = LoggerFactory.getLogger(JobPerformer.class);
+    static final String JOB_ID = "jobId";
+    static final String TENANT_ID = "tenantId";
 
     private final JobStore jobs;
-    private final StatementLauncher launcher;
-    private final OutcomeRecorder recorder;
+    private final Warehouse warehouse;
+    private final StatementRequests requests;
+    private final SessionPool sessions;
+    private final FairScheduler scheduler;
     private final JobMessages messages;
-    private final JobSteps steps;
+    private final FailureClassifier classifier;
+    private final StatementsProperties statements;
+    private final LeasesProperties leases;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    public JobPerformer(JobStore jobs, StatementLauncher launcher, OutcomeRecorder recorder, JobMessages messages,
-            JobSteps steps, Clock clock) {
+    public JobPerformer(JobStore jobs, Warehouse warehouse, StatementRequests requests, SessionPool sessions,
+            FairScheduler scheduler, JobMessages messages, FailureClassifier classifier, StatementsProperties statements,
+            LeasesProperties leases, Clock clock, MeterRegistry meters) {
         this.jobs = requireNonNull(jobs, "jobs is null");
-        this.launcher = requireNonNull(launcher, "launcher is null");
-        this.recorder = requireNonNull(recorder, "recorder is null");
+        this.warehouse = requireNonNull(warehouse, "warehouse is null");
+        this.requests = requireNonNull(requests, "requests is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.scheduler = requireNonNull(scheduler, "scheduler is null");
         this.messages = requireNonNull(messages, "messages is null");
-        this.steps = requireNonNull(steps, "steps is null");
+        this.classifier = requireNonNull(classifier, "classifier is null");
+        this.statements = requireNonNull(statements, "statements is null");
+        this.leases = requireNonNull(leases, "leases is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.meters = requireNonNull(meters, "meters is null");
+    }
+
+    /** A request record arrived: claim its job, acknowledge the record, run the job. Blocks until the job left this worker. */
+    public void perform(JobRequested request, Runnable acknowledge) {
+        withJobContext(request.tenantId(), request.jobId(), () -> {
+            Optional<Job> claimed;
+            try {
+                claimed = claim(request.tenantId(), request.jobId());
+            } finally {
+                acknowledge.run();
+            }
+            claimed.ifPresent(this::run);
+        });
+    }
+
+    /** The sweeper found the job's lease lapsed: take the job over and go on from where it stands. */
+    public void takeOver(TenantId tenantId, JobId jobId) {
+        withJobContext(tenantId, jobId, () -> claim(tenantId, jobId).ifPresent(job -> {
+            log.info("took over job {} from {} in state {}", jobId, job.lease() == null ? "-" : "its lapsed lease", job.status());
+            meters.counter("spectra.jobs.taken_over", "status", job.status().name()).increment();
+            run(job);
+        }));
     }
 
     /**
-     * Starts work on the request and returns at once; the calling (listener) thread never waits for the
-     * warehouse. {@code acknowledge} runs once the job reached DELIVERING or an end, or turned out not to be
-     * this worker's to run; if the worker stops first it never runs, and the record is redelivered.
+     * Leases the job to this worker when nobody holds it: a new job (its unowned lease is the deadline for a
+     * first claim) or one whose lease lapsed. Empty when the job ended, is someone else's, or another worker
+     * claimed it first.
      */
-    public void perform(JobRequested request, Runnable acknowledge) {
-        JobRun run = steps.begin(request.tenantId(), request.jobId(), acknowledge);
+    private Optional<Job> claim(TenantId tenantId, JobId jobId) {
+        Optional<Job> found;
         try {
-            steps.store(run, () -> jobs.find(request.tenantId(), request.jobId()))
-                    .whenCompleteAsync((found, failure) -> {
-                        if (failure != null) {
-                            run.abandon("could not load the job", failure);
-                        } else {
-                            proceed(run, found);
-                        }
-                    }, run.executor());
-        } catch (RejectedExecutionException stopping) {
-            run.abandon("the worker is stopping", null);
+            found = untilDone("load the job", Instant.now(clock).plus(leases.duration()), () -> jobs.find(tenantId, jobId));
+        } catch (RuntimeException | InterruptedException e) {
+            log.warn("could not load the job ({}); its lease will bring it back", describe(e));
+            return Optional.empty();
         }
-    }
-
-    private void proceed(JobRun run, Optional<Job> found) {
         if (found.isEmpty()) {
-            log.warn("no such job in the job table; acknowledging the request");
-            run.acknowledge();
-            return;
+            log.warn("no such job in the job table");
+            return Optional.empty();
         }
         Job job = found.get();
+        Instant now = clock.instant();
         if (job.status().isTerminal()) {
-            log.info("job already ended {}; acknowledging the request", job.status());
-            run.acknowledge();
-        } else if (job.status() == JobStatus.DELIVERING) {
-            recorder.reannounce(run, job);
-        } else if (job.hasStatement()) {
-            launcher.reattach(run, job);
-        } else if (job.status() == JobStatus.QUEUED) {
-            claim(run, job);
-        } else {
-            log.warn("job is RUNNING without a statement: the worker that claimed it stopped before starting one; starting it here");
-            launcher.launch(run, job);
+            log.info("job already ended {}", job.status());
+            return Optional.empty();
+        }
+        if (job.lease().owner() != null && !job.lease().isExpired(now)) {
+            log.info("job is leased to {} until {}; leaving it", job.lease().owner(), job.lease().expiresAt());
+            return Optional.empty();
+        }
+        Duration term = job.status() == JobStatus.DELIVERING ? leases.deliveryGrace() : leases.duration();
+        try {
+            Optional<Job> claimed = untilDone("claim the job", now.plus(leases.duration()),
+                    () -> jobs.replace(job, job.leasedTo(leases.workerId(), now.plus(term))));
+            if (claimed.isEmpty()) {
+                log.info("another worker claimed the job first");
+            }
+            return claimed;
+        } catch (RuntimeException | InterruptedException e) {
+            log.warn("could not claim the job ({}); its lease will bring it back", describe(e));
+            return Optional.empty();
         }
     }
 
-    private void claim(JobRun run, Job queued) {
-        Job running = queued.transitionTo(JobStatus.RUNNING, clock.instant());
-        steps.store(run, () -> jobs.replace(queued, running)).whenCompleteAsync((claimed, failure) -> {
-            if (failure != null) {
-                run.abandon("could not claim the job", failure);
-            } else if (claimed.isEmpty()) {
-                log.info("another worker claimed the job first; skipping it");
-                run.acknowledge();
-            } else {
-                messages.jobChanged(claimed.get());
-                launcher.launch(run, claimed.get());
+    private void run(Job claimed) {
+        Run run = new Run(claimed);
+        try {
+            switch (claimed.status()) {
+                case DELIVERING -> announceAgain(run);
+                case RUNNING -> {
+                    if (claimed.hasStatement()) {
+                        follow(run, null);
+                    } else {
+                        // The worker that wrote RUNNING died before recording the statement; the client token
+                        // hands this attempt the statement it may have started.
+                        execute(run);
+                    }
+                }
+                default -> execute(run);
             }
-        }, run.executor());
+        } catch (LeaseLost lost) {
+            log.warn("lost the job's lease ({}); another worker owns it now, stopping here", lost.getMessage());
+            meters.counter("spectra.jobs.lease_lost").increment();
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            run.handOver();
+        } catch (RuntimeException e) {
+            log.error("job run failed; its lease will bring it back", e);
+        }
+    }
+
+    // --- QUEUED to RUNNING
+
+    private void execute(Run run) throws InterruptedException {
+        Timer.Sample queueWait = Timer.start(meters);
+        try (FairScheduler.Ticket ticket = scheduler.enqueue(run.job.tenantId())) {
+            while (!ticket.awaitTurn(leases.renewEvery())) {
+                if (run.pastDeadline()) {
+                    end(run, JobStatus.TIMED_OUT, JobError.of(ErrorCode.QUERY_TIMED_OUT,
+                            "the job waited for its turn longer than " + readable(statements.timeout())));
+                    return;
+                }
+                run.keepLease();
+            }
+            queueWait.stop(meters.timer("spectra.jobs.queue_wait"));
+            Optional<Started> started = start(run);
+            if (started.isEmpty()) {
+                return;
+            }
+            Job running = run.job.status() == JobStatus.RUNNING ? run.job : run.job.transitionTo(JobStatus.RUNNING, clock.instant());
+            try {
+                run.write(running.withStatementId(started.get().statementId(), clock.instant()), leases.duration());
+            } catch (LeaseLost lost) {
+                // Whoever holds the job now runs it with the same client token: the same statement.
+                started.get().lease().discard(EvictionReason.ABANDONED);
+                throw lost;
+            }
+            messages.jobChanged(run.job);
+            log.info("statement {} started", run.job.statementId());
+            follow(run, started.get().lease());
+        }
+    }
+
+    /**
+     * ExecuteStatement on one of the user's sessions, retried while the warehouse is throttling, overloaded or
+     * unreachable, until the job's deadline; a refused warm session is dropped and the next attempt opens one.
+     */
+    private Optional<Started> start(Run run) throws InterruptedException {
+        Job job = run.job;
+        int attempt = 0;
+        int refusedSessions = 0;
+        while (true) {
+            attempt++;
+            Optional<SessionLease> borrowed = borrow(run, job.databaseUser());
+            if (borrowed.isEmpty()) {
+                end(run, JobStatus.TIMED_OUT, JobError.of(ErrorCode.QUERY_TIMED_OUT,
+                        "no warehouse session became free before the job's deadline"));
+                return Optional.empty();
+            }
+            SessionLease lease = borrowed.get();
+            boolean warm = lease.sessionId().isPresent();
+            String token = clientToken(job, refusedSessions);
+            ExecuteStatementRequest request = lease.sessionId()
+                    .map(sessionId -> requests.onSession(sessionId, job.sql(), token))
+                    .orElseGet(() -> requests.openingSession(job.databaseUser(), job.sql(), token));
+            try {
+                ExecuteStatementResponse response = warehouse.executeStatement(request);
+                String statementId = requireNonNull(response.id(), "ExecuteStatement answered without a statement id");
+                if (!warm && response.sessionId() != null) {
+                    lease.opened(response.sessionId());
+                }
+                meters.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", "ok").increment();
+                return Optional.of(new Started(statementId, lease));
+            } catch (RuntimeException e) {
+                FailureClassifier.Failure failure = classifier.classify(e, warm);
+                meters.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", failure.kind().name().toLowerCase()).increment();
+                if (failure.kind() == FailureClassifier.Kind.SESSION_REFUSED && refusedSessions < 3) {
+                    log.info("the warehouse refused {} ({}); the next attempt opens a new session", lease, describe(e));
+                    lease.reopen();
+                    lease.release();
+                    refusedSessions++;
+                    continue;
+                }
+                lease.release();
+                if (!failure.isTransient()) {
+                    log.info("statement not started: {} ({})", failure.code(), describe(e));
+                    end(run, JobStatus.FAILED, JobError.of(failure.code(), failure.message()));
+                    return Optional.empty();
+                }
+                if (run.pastDeadline()) {
+                    end(run, JobStatus.FAILED, JobError.of(ErrorCode.WAREHOUSE_UNAVAILABLE,
+                            "the warehouse did not take the statement before the job's deadline: " + failure.message()));
+                    return Optional.empty();
+                }
+                Duration wait = statements.backoffBefore(Math.min(attempt, 30));
+                log.info("the warehouse did not take the statement ({}); attempt {}, retrying in {}", describe(e), attempt, readable(wait));
+                run.pause(wait);
+            }
+        }
+    }
+
+    /** A session slot of the user: waits for one (renewing the lease meanwhile); empty past the job's deadline. */
+    private Optional<SessionLease> borrow(Run run, String databaseUser) throws InterruptedException {
+        while (true) {
+            var borrowing = sessions.borrow(databaseUser);
+            try {
+                return Optional.of(borrowing.get(leases.renewEvery().toMillis(), TimeUnit.MILLISECONDS));
+            } catch (TimeoutException stillWaiting) {
+                // A slot handed to a cancelled wait goes straight back to the pool.
+                borrowing.cancel(false);
+                if (run.pastDeadline()) {
+                    return Optional.empty();
+                }
+                run.keepLease();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException refused && classifier.classify(refused, false).isTransient() && !run.pastDeadline()) {
+                    run.pause(statements.retryBackoff());
+                    continue;
+                }
+                throw new IllegalStateException("no session for the statement", cause);
+            }
+        }
+    }
+
+    // --- RUNNING to DELIVERING or an end
+
+    /**
+     * Follows the statement until it ends, asking the Data API at a rate that falls as the statement ages (a
+     * quick query is noticed within tens of milliseconds, a long one costs a call every few seconds), and
+     * renewing the lease as it goes. Past the job's deadline the statement is cancelled.
+     *
+     * @param lease the session the statement runs on; null when this worker took over another's statement
+     */
+    private void follow(Run run, SessionLease lease) throws InterruptedException {
+        String statementId = run.job.statementId();
+        Instant followingSince = clock.instant();
+        boolean endedOnSession = false;
+        try {
+            while (true) {
+                run.keepLease();
+                DescribeStatementResponse description;
+                try {
+                    description = untilDone("describe statement " + statementId, run.deadline(),
+                            () -> warehouse.describeStatement(statementId));
+                } catch (RuntimeException lost) {
+                    end(run, JobStatus.FAILED, JobError.of(ErrorCode.WAREHOUSE_UNAVAILABLE,
+                            "the warehouse no longer answers for the statement: " + classifier.classify(lost, false).message()));
+                    return;
+                }
+                switch (description.status() == null ? "" : description.status().toString()) {
+                    case "FINISHED" -> {
+                        endedOnSession = true;
+                        release(lease);
+                        deliver(run, description);
+                        return;
+                    }
+                    case "FAILED" -> {
+                        endedOnSession = true;
+                        release(lease);
+                        end(run, JobStatus.FAILED, JobError.of(ErrorCode.QUERY_FAILED,
+                                description.error() == null ? "the statement failed" : description.error()));
+                        return;
+                    }
+                    case "ABORTED" -> {
+                        end(run, JobStatus.CANCELLED, JobError.of(ErrorCode.QUERY_CANCELLED, "the statement was cancelled in the warehouse"));
+                        return;
+                    }
+                    default -> {
+                        if (run.pastDeadline()) {
+                            cancel(statementId);
+                            end(run, JobStatus.TIMED_OUT, JobError.of(ErrorCode.QUERY_TIMED_OUT,
+                                    "the statement ran longer than " + readable(statements.timeout())));
+                            return;
+                        }
+                        run.pause(pollDelay(Duration.between(followingSince, clock.instant())));
+                    }
+                }
+            }
+        } finally {
+            if (lease != null && !endedOnSession) {
+                // Cancelled, timed out, lost or handed over: the session's state is unknown.
+                lease.discard(EvictionReason.ABANDONED);
+            }
+        }
+    }
+
+    /** 10 ms at first, then a twentieth of the statement's age, at most {@code poll-interval}. */
+    Duration pollDelay(Duration age) {
+        Duration delay = age.dividedBy(20);
+        Duration floor = Duration.ofMillis(10);
+        if (delay.compareTo(floor) < 0) {
+            return floor;
+        }
+        return delay.compareTo(statements.pollInterval()) > 0 ? statements.pollInterval() : delay;
+    }
+
+    private void deliver(Run run, DescribeStatementResponse description) throws InterruptedException {
+        long rows = Boolean.TRUE.equals(description.hasResultSet()) && description.resultRows() != null ? description.resultRows() : 0;
+        long bytes = Boolean.TRUE.equals(description.hasResultSet()) && description.resultSize() != null ? description.resultSize() : 0;
+        run.write(run.job.transitionTo(JobStatus.DELIVERING, clock.instant()).withRowCount(rows), leases.deliveryGrace());
+        announce(run, rows, bytes);
+        messages.jobChanged(run.job);
+        log.info("statement {} finished with {} rows; job is DELIVERING", run.job.statementId(), rows);
+    }
+
+    /** A DELIVERING job whose announcement may never have reached the delivery workers: announce it again. */
+    private void announceAgain(Run run) throws InterruptedException {
+        if (!run.job.hasStatement()) {
+            log.warn("job is DELIVERING without a statement; nothing to announce");
+            return;
+        }
+        DescribeStatementResponse description = untilDone("describe statement " + run.job.statementId(),
+                clock.instant().plus(leases.duration()), () -> warehouse.describeStatement(run.job.statementId()));
+        long bytes = Boolean.TRUE.equals(description.hasResultSet()) && description.resultSize() != null ? description.resultSize() : 0;
+        announce(run, run.job.rowCount() == null ? 0 : run.job.rowCount(), bytes);
+    }
+
+    /**
+     * Hands the statement to the delivery workers, retrying until the broker has the message or the delivery
+     * grace runs out; then the lease lapses and a sweeper announces it again.
+     */
+    private void announce(Run run, long rows, long bytes) throws InterruptedException {
+        Job job = run.job;
+        StatementFinished message = new StatementFinished(job.jobId(), job.tenantId(), job.statementId(), rows, bytes);
+        untilDone("announce statement " + job.statementId(), clock.instant().plus(leases.deliveryGrace()), () -> {
+            try {
+                messages.statementFinished(message).get(statements.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                return null;
+            } catch (ExecutionException | TimeoutException e) {
+                throw new BrokerUnavailable(e);
+            }
+        });
+    }
+
+    private void end(Run run, JobStatus status, JobError error) throws InterruptedException {
+        run.write(run.job.endWith(status, error, clock.instant()), null);
+        messages.jobChanged(run.job);
+        // The code only: the warehouse's message may quote the query.
+        log.info("job {} with {}", status, error.code());
+        meters.counter("spectra.jobs.ended", "status", status.name(), "code", error.code()).increment();
+    }
+
+    private void cancel(String statementId) {
+        try {
+            warehouse.cancelStatement(statementId);
+        } catch (RuntimeException e) {
+            // It may have ended meanwhile; the job ends TIMED_OUT either way.
+            log.warn("could not cancel statement {} ({})", statementId, describe(e));
+        }
+    }
+
+    private static void release(SessionLease lease) {
+        if (lease != null) {
+            lease.release();
+        }
+    }
+
+    // --- retries
+
+    /**
+     * Repeats a call while it fails transiently, with capped backoff, until {@code deadline}; then the last
+     * failure is thrown. A fatal failure is thrown at once.
+     */
+    private <T> T untilDone(String what, Instant deadline, Callable<T> call) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.call();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                RuntimeException failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+                boolean retryable = e instanceof BrokerUnavailable || classifier.isTransient(failure);
+                Duration wait = statements.backoffBefore(Math.min(attempt, 30));
+                if (!retryable || clock.instant().plus(wait).isAfter(deadline)) {
+                    throw failure;
+                }
+                log.warn("could not {} ({}), attempt {}; retrying in {}", what, describe(e), attempt, readable(wait));
+                Thread.sleep(wait);
+            }
+        }
+    }
+
+    /** Derived from the job id, so that every attempt at the job's statement, by any worker, is the same request. */
+    static String clientToken(Job job, int refusedSessions) {
+        return refusedSessions == 0 ? job.jobId().value() : job.jobId().value() + "-" + refusedSessions;
+    }
+
+    private static void withJobContext(TenantId tenantId, JobId jobId, Runnable action) {
+        MDC.put(JOB_ID, jobId.value());
+        MDC.put(TENANT_ID, tenantId.value());
+        try {
+            action.run();
+        } finally {
+            MDC.remove(JOB_ID);
+            MDC.remove(TENANT_ID);
+        }
+    }
+
+    static String readable(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static String describe(Throwable failure) {
+        Throwable cause = failure.getCause() != null && !(failure instanceof software.amazon.awssdk.core.exception.SdkException)
+                ? failure.getCause() : failure;
+        return cause.getClass().getSimpleName();
+    }
+
+    /** This worker's hold on one job: the job as last written, and the lease it renews. One thread only. */
+    private final class Run {
+        private Job job;
+        private Instant renewAfter;
+
+        Run(Job claimed) {
+            this.job = claimed;
+            this.renewAfter = clock.instant().plus(leases.renewEvery());
+        }
+
+        Instant deadline() {
+            return job.submittedAt().plus(statements.timeout());
+        }
+
+        boolean pastDeadline() {
+            return !clock.instant().isBefore(deadline());
+        }
+
+        /**
+         * Writes {@code next} with a lease of {@code term} (null for an ending), compare-and-set on the version
+         * this run last wrote. Throws {@link LeaseLost} when another writer changed the job meanwhile.
+         */
+        void write(Job next, Duration term) throws InterruptedException {
+            Job leased = term == null ? next : next.leasedTo(leases.workerId(), clock.instant().plus(term));
+            Job current = job;
+            Optional<Job> written = untilDone("write the job", clock.instant().plus(leases.duration()), () -> jobs.replace(current, leased));
+            if (written.isEmpty()) {
+                throw new LeaseLost("the job changed under this worker (version " + current.version() + ")");
+            }
+            job = written.get();
+            renewAfter = clock.instant().plus(leases.renewEvery());
+        }
+
+        /** Renews the lease once a third of it has passed. */
+        void keepLease() throws InterruptedException {
+            if (!clock.instant().isBefore(renewAfter)) {
+                Duration term = job.status() == JobStatus.DELIVERING ? leases.deliveryGrace() : leases.duration();
+                write(job, term);
+            }
+        }
+
+        /** Waits {@code wait} of real time, renewing the lease on the way as often as it needs. */
+        void pause(Duration wait) throws InterruptedException {
+            long end = System.nanoTime() + wait.toNanos();
+            while (true) {
+                keepLease();
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                Thread.sleep(Duration.ofNanos(Math.min(left, leases.renewEvery().toNanos())));
+            }
+        }
+
+        /** The worker stops: give the job up at once, so that another worker's sweeper takes it without waiting. */
+        void handOver() {
+            if (job.status().isTerminal()) {
+                return;
+            }
+            try {
+                jobs.replace(job, job.leasedTo(leases.workerId(), clock.instant()));
+                log.info("worker stopping; handed the job over in state {}", job.status());
+            } catch (RuntimeException e) {
+                log.info("worker stopping; the job's lease will lapse ({})", describe(e));
+            }
+        }
+    }
+
+    private record Started(String statementId, SessionLease lease) {
+    }
+
+    /** Another writer changed the job: it is not this worker's any more. */
+    static final class LeaseLost extends RuntimeException {
+        LeaseLost(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The broker did not take a message in time; worth retrying. */
+    private static final class BrokerUnavailable extends RuntimeException {
+        BrokerUnavailable(Throwable cause) {
+            super("the broker did not take the message", cause, false, false);
+        }
     }
 }

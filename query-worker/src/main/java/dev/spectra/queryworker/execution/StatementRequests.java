@@ -6,7 +6,11 @@ import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementReques
 
 import static java.util.Objects.requireNonNull;
 
-/** The two shapes of ExecuteStatement: opening a session as a database user, or running on a warm session. */
+/**
+ * The two shapes of ExecuteStatement: opening a session as a database user, or running on a warm session.
+ * Both carry a client token, which makes the Data API answer a repeated request with the statement it
+ * already started instead of starting another.
+ */
 public final class StatementRequests {
 
     private final WarehouseProperties warehouse;
@@ -21,10 +25,12 @@ public final class StatementRequests {
      * Runs {@code sql} as {@code databaseUser} and keeps the session it opens alive for the next statement of
      * the same user. {@code DbUser} is what confines the statement to its tenant's rows.
      */
-    public ExecuteStatementRequest openingSession(String databaseUser, String sql) {
+    public ExecuteStatementRequest openingSession(String databaseUser, String sql, String clientToken) {
         requireNonNull(databaseUser, "databaseUser is null");
         requireNonNull(sql, "sql is null");
+        requireNonNull(clientToken, "clientToken is null");
         return ExecuteStatementRequest.builder()
+                .clientToken(clientToken)
                 .clusterIdentifier(warehouse.clusterIdentifier())
                 .workgroupName(warehouse.workgroupName())
                 .database(warehouse.database())
@@ -38,10 +44,12 @@ public final class StatementRequests {
      * Runs {@code sql} on a session opened earlier. The Data API refuses a target, database or user next to a
      * session id: the session already carries them.
      */
-    public ExecuteStatementRequest onSession(String sessionId, String sql) {
+    public ExecuteStatementRequest onSession(String sessionId, String sql, String clientToken) {
         requireNonNull(sessionId, "sessionId is null");
         requireNonNull(sql, "sql is null");
+        requireNonNull(clientToken, "clientToken is null");
         return ExecuteStatementRequest.builder()
+                .clientToken(clientToken)
                 .sessionId(sessionId)
                 .sql(sql)
                 .build();

@@ -1,8 +1,10 @@
 package dev.spectra.queryworker.messaging;
 
+import dev.spectra.common.job.JobTable.JobKey;
 import dev.spectra.common.messaging.JobRequested;
 import dev.spectra.common.messaging.Topics;
 import dev.spectra.queryworker.execution.JobPerformer;
+import dev.spectra.queryworker.execution.JobThreads;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.Acknowledgment;
@@ -14,17 +16,21 @@ import tools.jackson.databind.json.JsonMapper;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Reads job requests and hands them to the performer without waiting. The record is acknowledged only
- * when the job no longer needs it (see {@link KafkaConfiguration} for how out-of-order acknowledgements
- * are committed); a worker that dies first leaves it uncommitted for another worker.
+ * Reads job requests and starts each job on a virtual thread of its own, without waiting for it. The record
+ * is acknowledged as soon as its job is claimed, found ended or found to be another worker's: the job's
+ * lease, not the offset, keeps the job alive if this worker dies (see {@link KafkaConfiguration}). A record
+ * for a job this worker already holds is acknowledged at once. When the worker holds as many jobs as it
+ * may, the listener waits for a place: the consumer slows down instead of the worker taking on more.
  */
 public class JobRequestListener {
 
     private final JobPerformer performer;
+    private final JobThreads threads;
     private final ObjectReader reader;
 
-    public JobRequestListener(JobPerformer performer, JsonMapper json) {
+    public JobRequestListener(JobPerformer performer, JobThreads threads, JsonMapper json) {
         this.performer = requireNonNull(performer, "performer is null");
+        this.threads = requireNonNull(threads, "threads is null");
         // Tolerates a producer that omits schemaVersion; unknown fields are ignored by the record itself.
         this.reader = json.readerFor(JobRequested.class).without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
@@ -32,9 +38,14 @@ public class JobRequestListener {
     // The consumer group is spring.kafka.consumer.group-id (spectra-query-worker), not the listener id.
     @KafkaListener(id = "query-requests", idIsGroup = false,
             topics = "${spectra.topics.query-requests:" + Topics.QUERY_REQUESTS + "}")
-    public void onJobRequested(ConsumerRecord<String, String> record, Acknowledgment acknowledgment) {
+    public void onJobRequested(ConsumerRecord<String, String> record, Acknowledgment acknowledgment) throws InterruptedException {
         JobRequested request = read(record);
-        performer.perform(request, acknowledgment::acknowledge);
+        boolean started = threads.start(new JobKey(request.tenantId(), request.jobId()), true,
+                () -> performer.perform(request, acknowledgment::acknowledge));
+        if (!started) {
+            // Held here already, or the worker is stopping: either way this record has nothing more to do.
+            acknowledgment.acknowledge();
+        }
     }
 
     private JobRequested read(ConsumerRecord<String, String> record) {

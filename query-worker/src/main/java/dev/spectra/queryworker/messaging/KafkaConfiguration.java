@@ -3,6 +3,7 @@ package dev.spectra.queryworker.messaging;
 import dev.spectra.queryworker.config.TopicsProperties;
 import dev.spectra.queryworker.execution.JobMessages;
 import dev.spectra.queryworker.execution.JobPerformer;
+import dev.spectra.queryworker.execution.JobThreads;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +23,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The request listener container.
  *
- * <p><b>Acknowledging out of order.</b> A job's record is acknowledged only when the job reached DELIVERING
- * or an end, minutes after later records may have been. With {@code AckMode.MANUAL} and
- * {@code asyncAcks} the container accepts acknowledgements from any thread in any order, commits an offset
- * only once every record before it is acknowledged too, and pauses the consumer (it keeps polling, so it
- * stays in the group) until all records of the previous poll are acknowledged. So at most
- * {@code max-poll-records} jobs per consumer are in flight, and a worker that dies leaves every unfinished
- * job's record uncommitted for the worker that inherits the partition.
+ * <p><b>Acknowledging out of order.</b> A job's record is acknowledged by the job's own thread as soon as
+ * the job is claimed (a few milliseconds), in whatever order jobs get there. With {@code AckMode.MANUAL}
+ * and {@code asyncAcks} the container accepts acknowledgements from any thread in any order and commits an
+ * offset once every record before it is acknowledged. It pauses the consumer only while the records of the
+ * previous poll are still being claimed, which no longer depends on how long any query runs: a long query
+ * holds its lease, not its record.
  *
  * <p><b>Dead letters.</b> The listener only throws for records it cannot read; those cannot succeed on
  * retry and go straight to {@code <topic>.DLT}, partition chosen by the producer, so the dead-letter topic
@@ -77,7 +77,7 @@ public class KafkaConfiguration {
     }
 
     @Bean
-    JobRequestListener jobRequestListener(JobPerformer performer, JsonMapper json) {
-        return new JobRequestListener(performer, json);
+    JobRequestListener jobRequestListener(JobPerformer performer, JobThreads threads, JsonMapper json) {
+        return new JobRequestListener(performer, threads, json);
     }
 }

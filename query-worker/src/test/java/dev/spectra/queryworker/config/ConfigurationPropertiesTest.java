@@ -87,7 +87,7 @@ class ConfigurationPropertiesTest {
         StatementsProperties defaults = bind(StatementsProperties.class, "spectra.statements", Map.of());
 
         assertThat(defaults).isEqualTo(new StatementsProperties(
-                Duration.ofMillis(250), Duration.ofMinutes(15), 3, Duration.ofSeconds(1), Duration.ofSeconds(30), 8));
+                Duration.ofSeconds(2), Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10)));
         assertThat(List.of(defaults.backoffBefore(1), defaults.backoffBefore(2), defaults.backoffBefore(6), defaults.backoffBefore(60)))
                 .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
@@ -97,15 +97,38 @@ class ConfigurationPropertiesTest {
         assertThat(bind(StatementsProperties.class, "spectra.statements", Map.of(
                 "spectra.statements.poll-interval", "1s",
                 "spectra.statements.timeout", "1h",
-                "spectra.statements.max-execute-attempts", "5",
                 "spectra.statements.retry-backoff", "200ms",
                 "spectra.statements.max-retry-backoff", "5s",
-                "spectra.statements.call-threads", "16")))
+                "spectra.statements.send-timeout", "3s")))
                 .isEqualTo(new StatementsProperties(
-                        Duration.ofSeconds(1), Duration.ofHours(1), 5, Duration.ofMillis(200), Duration.ofSeconds(5), 16));
+                        Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(3)));
         assertThatThrownBy(() -> bind(StatementsProperties.class, "spectra.statements", Map.of("spectra.statements.timeout", "0s")))
                 .isInstanceOf(BindException.class);
-        assertThatThrownBy(() -> bind(StatementsProperties.class, "spectra.statements", Map.of("spectra.statements.max-execute-attempts", "0")))
+        assertThatThrownBy(() -> bind(StatementsProperties.class, "spectra.statements", Map.of("spectra.statements.send-timeout", "0s")))
+                .isInstanceOf(BindException.class);
+    }
+
+    @Test
+    void leasesDefaultsAndAGeneratedWorkerIdUniquePerStart() {
+        LeasesProperties defaults = bind(LeasesProperties.class, "spectra.leases", Map.of());
+
+        assertThat(defaults.duration()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(defaults.renewEvery()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.sweepInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(defaults.deliveryGrace()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.workerId()).isNotBlank()
+                .isNotEqualTo(bind(LeasesProperties.class, "spectra.leases", Map.of()).workerId());
+        assertThat(bind(LeasesProperties.class, "spectra.leases", Map.of("spectra.leases.worker-id", "qw-1")).workerId())
+                .isEqualTo("qw-1");
+        assertThatThrownBy(() -> bind(LeasesProperties.class, "spectra.leases", Map.of("spectra.leases.duration", "1s")))
+                .isInstanceOf(BindException.class);
+    }
+
+    @Test
+    void schedulingDefaults() {
+        assertThat(bind(SchedulingProperties.class, "spectra.scheduling", Map.of()))
+                .isEqualTo(new SchedulingProperties(2000, 1000, 4));
+        assertThatThrownBy(() -> bind(SchedulingProperties.class, "spectra.scheduling", Map.of("spectra.scheduling.max-running", "0")))
                 .isInstanceOf(BindException.class);
     }
 

@@ -6,7 +6,7 @@ import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.messaging.StatementFinished;
 import dev.spectra.queryworker.testing.FakeWarehouse;
 import dev.spectra.queryworker.testing.WorkerHarness;
-import dev.spectra.queryworker.testing.WorkerHarness.Acknowledgement;
+import dev.spectra.queryworker.testing.WorkerHarness.Run;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -14,6 +14,8 @@ import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementReques
 
 import java.time.Duration;
 import java.util.List;
+
+import dev.spectra.queryworker.testing.JobFixtures;
 
 import static dev.spectra.queryworker.testing.JobFixtures.ACME;
 import static dev.spectra.queryworker.testing.JobFixtures.GLOBEX;
@@ -34,9 +36,9 @@ class JobExecutionTest {
     void runsQueuedJobAndPublishesStatementFinished() {
         Job job = aQueuedJob().forTenant(ACME).build();
 
-        Acknowledgement acknowledgement = worker.submit(job);
+        Run acknowledgement = worker.submit(job);
 
-        await().until(acknowledgement::done);
+        await().until(acknowledgement::finished);
         Job stored = worker.stored(job);
         assertThat(stored.status()).isEqualTo(JobStatus.DELIVERING);
         assertThat(stored.rowCount()).isEqualTo(3);
@@ -47,6 +49,7 @@ class JobExecutionTest {
         ExecuteStatementRequest request = worker.warehouse.executeRequests().getFirst();
         assertThat(request.sql()).isEqualTo(job.sql());
         assertThat(request.dbUser()).isEqualTo("acme_reader");
+        assertThat(request.clientToken()).isEqualTo(job.jobId().value());
     }
 
     @Test
@@ -54,8 +57,8 @@ class JobExecutionTest {
         Job first = aQueuedJob().forTenant(ACME).build();
         Job second = aQueuedJob().forTenant(ACME).build();
 
-        await().until(worker.submit(first)::done);
-        await().until(worker.submit(second)::done);
+        await().until(worker.submit(first)::finished);
+        await().until(worker.submit(second)::finished);
 
         List<ExecuteStatementRequest> requests = worker.warehouse.executeRequests();
         assertThat(requests).hasSize(2);
@@ -82,8 +85,8 @@ class JobExecutionTest {
         Job acme = aQueuedJob().forTenant(ACME).build();
         Job globex = aQueuedJob().forTenant(GLOBEX).build();
 
-        await().until(worker.submit(acme)::done);
-        await().until(worker.submit(globex)::done);
+        await().until(worker.submit(acme)::finished);
+        await().until(worker.submit(globex)::finished);
 
         List<ExecuteStatementRequest> requests = worker.warehouse.executeRequests();
         assertThat(requests).extracting(ExecuteStatementRequest::sessionId).containsOnlyNulls();
@@ -94,19 +97,21 @@ class JobExecutionTest {
     }
 
     @Test
-    void boundsSessionsPerUserAndQueuesTheRest() {
+    void runsAtMostTheTenantsShareAtOnceAndKeepsTheRestQueuedInTheWorker() {
         worker.close();
-        worker = new WorkerHarness(2);
+        worker = new WorkerHarness(new WorkerHarness.Settings(2, 2, "worker-1"));
         worker.warehouse.hangNewStatements();
         List<Job> jobs = List.of(aQueuedJob().build(), aQueuedJob().build(), aQueuedJob().build());
 
-        List<Acknowledgement> acknowledgements = jobs.stream().map(worker::submit).toList();
+        List<Run> runs = jobs.stream().map(worker::submit).toList();
 
         await().until(() -> worker.warehouse.executeRequests().size() == 2);
         await().during(Duration.ofMillis(200)).until(() -> worker.warehouse.executeRequests().size() == 2);
-        await().until(() -> jobs.stream().filter(job -> worker.stored(job).hasStatement()).count() == 2);
+        await().until(() -> runs.stream().allMatch(Run::acknowledged));
         Job waiting = jobs.stream().filter(job -> !worker.stored(job).hasStatement()).findFirst().orElseThrow();
-        assertThat(worker.stored(waiting).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(worker.stored(waiting).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(worker.stored(waiting).lease().owner()).isEqualTo("worker-1");
+        assertThat(worker.gauge("spectra.scheduler.waiting")).isEqualTo(1);
 
         String firstDone = worker.warehouse.statementIds().getFirst();
         worker.warehouse.finish(firstDone, 1);
@@ -114,7 +119,7 @@ class JobExecutionTest {
         await().until(() -> worker.warehouse.executeRequests().size() == 3);
         assertThat(worker.warehouse.executeRequests().get(2).sessionId()).isEqualTo(worker.warehouse.sessionOf(firstDone));
         worker.warehouse.statementIds().forEach(statementId -> worker.warehouse.finish(statementId, 1));
-        await().until(() -> acknowledgements.stream().allMatch(Acknowledgement::done));
+        await().until(() -> runs.stream().allMatch(Run::finished));
         assertThat(jobs).allSatisfy(job -> assertThat(worker.stored(job).status()).isEqualTo(JobStatus.DELIVERING));
         assertThat(worker.gauge("spectra.sessions.open")).isEqualTo(2);
     }
@@ -123,11 +128,11 @@ class JobExecutionTest {
     void evictsExpiredSessionAndRetriesOnceOnFreshSession() {
         Job first = aQueuedJob().build();
         Job second = aQueuedJob().build();
-        await().until(worker.submit(first)::done);
+        await().until(worker.submit(first)::finished);
         String expired = worker.warehouse.sessionOf(worker.stored(first).statementId());
         worker.warehouse.closeSession(expired);
 
-        await().until(worker.submit(second)::done);
+        await().until(worker.submit(second)::finished);
 
         List<ExecuteStatementRequest> requests = worker.warehouse.executeRequests();
         assertThat(requests).extracting(ExecuteStatementRequest::sessionId).containsExactly(null, expired, null);
@@ -140,11 +145,11 @@ class JobExecutionTest {
 
     @Test
     void retriesOnFreshSessionWhenTheWarehouseSaysTheSessionIsBusy() {
-        await().until(worker.submit(aQueuedJob().build())::done);
+        await().until(worker.submit(aQueuedJob().build())::finished);
         worker.warehouse.failNextExecutes(FakeWarehouse.validation("Session is busy running another statement"));
         Job second = aQueuedJob().build();
 
-        await().until(worker.submit(second)::done);
+        await().until(worker.submit(second)::finished);
 
         assertThat(worker.warehouse.executeRequests()).extracting(ExecuteStatementRequest::dbUser)
                 .containsExactly("acme_reader", null, "acme_reader");
@@ -156,27 +161,28 @@ class JobExecutionTest {
     void doesNotLendSessionWhoseKeepAliveIsAboutToRunOut() {
         Job first = aQueuedJob().build();
         Job second = aQueuedJob().build();
-        await().until(worker.submit(first)::done);
+        await().until(worker.submit(first)::finished);
 
         worker.clock.advance(Duration.ofMinutes(10).minusSeconds(20));
-        await().until(worker.submit(second)::done);
+        await().until(worker.submit(second)::finished);
 
         assertThat(worker.warehouse.executeRequests()).extracting(ExecuteStatementRequest::sessionId).containsOnlyNulls();
         assertThat(worker.counter("spectra.sessions.evicted", "reason", "expired")).isEqualTo(1);
     }
 
     @Test
-    void reattachesToExistingStatementInsteadOfExecutingAgain() {
+    void acknowledgesARedeliveredRecordOfAJobItHoldsWithoutRunningItTwice() {
         worker.warehouse.hangNewStatements();
         Job started = aQueuedJob().build();
-        worker.submit(started);
+        Run first = worker.submit(started);
         await().until(() -> worker.stored(started).hasStatement());
         String statementId = worker.stored(started).statementId();
 
-        Acknowledgement redelivered = worker.redeliver(worker.stored(started));
+        Run redelivered = worker.redeliver(worker.stored(started));
         worker.warehouse.finish(statementId, 7);
 
-        await().until(redelivered::done);
+        await().until(first::finished);
+        assertThat(redelivered.acknowledged()).isTrue();
         assertThat(worker.warehouse.executeRequests()).hasSize(1);
         assertThat(worker.stored(started).status()).isEqualTo(JobStatus.DELIVERING);
         assertThat(worker.stored(started).rowCount()).isEqualTo(7);
@@ -187,67 +193,81 @@ class JobExecutionTest {
         worker.warehouse.hangNewStatements();
         String othersStatement = worker.warehouse.executeStatement(ExecuteStatementRequest.builder()
                 .clusterIdentifier("spectra").database("dev").dbUser("acme_reader").sql("SELECT 1").build()).id();
-        Job job = aQueuedJob().runningStatement(othersStatement).build();
+        Job job = aQueuedJob().runningStatement(othersStatement)
+                .leasedTo("dead-worker", JobFixtures.SUBMITTED_AT.minusSeconds(1)).build();
 
-        Acknowledgement acknowledgement = worker.submit(job);
+        Run acknowledgement = worker.submit(job);
         worker.warehouse.fail(othersStatement, "division by zero");
 
-        await().until(acknowledgement::done);
+        await().until(acknowledgement::finished);
         assertThat(worker.warehouse.executeRequests()).hasSize(1);
         assertThat(worker.stored(job).status()).isEqualTo(JobStatus.FAILED);
     }
 
     @Test
     void executesClaimedJobWhoseWorkerStoppedBeforeStartingIt() {
-        Job claimed = aQueuedJob().claimed().build();
+        Job claimed = aQueuedJob().claimed().leasedTo("dead-worker", JobFixtures.SUBMITTED_AT.minusSeconds(1)).build();
 
-        Acknowledgement acknowledgement = worker.submit(claimed);
+        Run acknowledgement = worker.submit(claimed);
 
-        await().until(acknowledgement::done);
+        await().until(acknowledgement::finished);
         assertThat(worker.warehouse.executeRequests()).hasSize(1);
         assertThat(worker.stored(claimed).status()).isEqualTo(JobStatus.DELIVERING);
     }
 
     @Test
-    void skipsJobAlreadyClaimedByAnotherWorker() {
+    void skipsJobAnotherWorkerClaimedFirst() {
         Job job = aQueuedJob().build();
-        worker.jobs.competeBefore(next -> next.status() == JobStatus.RUNNING,
-                stored -> stored.transitionTo(JobStatus.RUNNING, worker.clock.instant()));
+        worker.jobs.competeBefore(next -> next.lease() != null && "worker-1".equals(next.lease().owner()),
+                stored -> stored.leasedTo("worker-2", worker.clock.instant().plusSeconds(15)));
 
-        Acknowledgement acknowledgement = worker.submit(job);
+        Run run = worker.submit(job);
 
-        await().until(acknowledgement::done);
-        assertThat(acknowledgement.jobStatusWhenAcknowledged()).isEqualTo(JobStatus.RUNNING);
+        await().until(run::finished);
+        assertThat(run.jobStatusWhenAcknowledged()).isEqualTo(JobStatus.QUEUED);
+        assertThat(worker.stored(job).lease().owner()).isEqualTo("worker-2");
         assertThat(worker.warehouse.executeRequests()).isEmpty();
         assertThat(worker.messages.eventStatuses()).isEmpty();
     }
 
     @Test
-    void cancelsOwnStatementWhenAnotherWorkerRecordedOneFirst() {
+    void leavesAJobLeasedToALiveWorkerAlone() {
+        Job job = aQueuedJob().leasedTo("worker-2", JobFixtures.SUBMITTED_AT.plusSeconds(15)).build();
+
+        Run run = worker.submit(job);
+
+        await().until(run::finished);
+        assertThat(run.acknowledged()).isTrue();
+        assertThat(worker.stored(job)).isEqualTo(job);
+        assertThat(worker.warehouse.executeRequests()).isEmpty();
+    }
+
+    @Test
+    void stopsWithoutTouchingTheStatementWhenAnotherWorkerTookTheJobOver() {
         worker.warehouse.hangNewStatements();
         Job job = aQueuedJob().build();
         worker.jobs.competeBefore(Job::hasStatement,
-                stored -> stored.withStatementId("statement-of-another-worker", worker.clock.instant()));
+                stored -> stored.leasedTo("worker-2", worker.clock.instant().plusSeconds(15)));
 
-        Acknowledgement acknowledgement = worker.submit(job);
+        Run run = worker.submit(job);
 
-        await().until(acknowledgement::done);
-        String ours = worker.warehouse.statementIds().getFirst();
-        assertThat(worker.warehouse.cancelled()).containsExactly(ours);
-        assertThat(worker.stored(job).statementId()).isEqualTo("statement-of-another-worker");
-        assertThat(worker.stored(job).status()).isEqualTo(JobStatus.RUNNING);
+        await().until(run::finished);
+        assertThat(worker.warehouse.cancelled()).isEmpty();
+        assertThat(worker.stored(job).lease().owner()).isEqualTo("worker-2");
+        assertThat(worker.stored(job).hasStatement()).isFalse();
+        assertThat(worker.counter("spectra.jobs.lease_lost")).isEqualTo(1);
     }
 
     @Test
     void failsJobWithWarehouseMessageWhenStatementFails() {
         worker.warehouse.hangNewStatements();
         Job job = aQueuedJob().build();
-        Acknowledgement acknowledgement = worker.submit(job);
+        Run acknowledgement = worker.submit(job);
         await().until(() -> worker.stored(job).hasStatement());
 
         worker.warehouse.fail(worker.stored(job).statementId(), "ERROR: relation \"orders\" does not exist");
 
-        await().until(acknowledgement::done);
+        await().until(acknowledgement::finished);
         Job failed = worker.stored(job);
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error().code()).isEqualTo(ErrorCode.QUERY_FAILED.name());
@@ -262,7 +282,7 @@ class JobExecutionTest {
         worker.warehouse.failNextExecutes(FakeWarehouse.validation("syntax error at or near \"SELEC\""));
         Job job = aQueuedJob().build();
 
-        await().until(worker.submit(job)::done);
+        await().until(worker.submit(job)::finished);
 
         assertThat(worker.stored(job).status()).isEqualTo(JobStatus.FAILED);
         assertThat(worker.stored(job).error().code()).isEqualTo(ErrorCode.QUERY_FAILED.name());
@@ -274,12 +294,12 @@ class JobExecutionTest {
     void cancelsStatementAndTimesOutJob() {
         worker.warehouse.hangNewStatements();
         Job job = aQueuedJob().build();
-        Acknowledgement acknowledgement = worker.submit(job);
+        Run acknowledgement = worker.submit(job);
         await().until(() -> worker.stored(job).hasStatement());
 
-        worker.clock.advance(WorkerHarness.STATEMENT_TIMEOUT.plusSeconds(1));
+        worker.clock.advance(WorkerHarness.JOB_TIMEOUT.plusSeconds(1));
 
-        await().until(acknowledgement::done);
+        await().until(acknowledgement::finished);
         Job timedOut = worker.stored(job);
         assertThat(timedOut.status()).isEqualTo(JobStatus.TIMED_OUT);
         assertThat(timedOut.error().code()).isEqualTo(ErrorCode.QUERY_TIMED_OUT.name());
@@ -292,30 +312,35 @@ class JobExecutionTest {
     void marksAbortedStatementCancelled() {
         worker.warehouse.hangNewStatements();
         Job job = aQueuedJob().build();
-        Acknowledgement acknowledgement = worker.submit(job);
+        Run acknowledgement = worker.submit(job);
         await().until(() -> worker.stored(job).hasStatement());
 
         worker.warehouse.abort(worker.stored(job).statementId());
 
-        await().until(acknowledgement::done);
+        await().until(acknowledgement::finished);
         assertThat(worker.stored(job).status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(worker.stored(job).error().code()).isEqualTo(ErrorCode.QUERY_CANCELLED.name());
         assertThat(worker.warehouse.cancelled()).isEmpty();
     }
 
     @Test
-    void retriesThrottledExecuteThenFailsWithWarehouseUnavailable() {
-        worker.warehouse.failNextExecutes(FakeWarehouse.throttled(), FakeWarehouse.throttled(), FakeWarehouse.throttled());
+    void retriesThrottlingUntilTheJobsDeadlineThenFailsWithWarehouseUnavailable() {
+        for (int i = 0; i < 10_000; i++) {
+            worker.warehouse.failNextExecutes(FakeWarehouse.throttled());
+        }
         Job job = aQueuedJob().build();
+        Run run = worker.submit(job);
+        await().until(() -> worker.warehouse.executeRequests().size() >= 5);
+        assertThat(worker.stored(job).status()).isEqualTo(JobStatus.QUEUED);
 
-        await().until(worker.submit(job)::done);
+        worker.clock.advance(WorkerHarness.JOB_TIMEOUT);
 
-        assertThat(worker.warehouse.executeRequests()).hasSize(WorkerHarness.MAX_EXECUTE_ATTEMPTS);
+        await().until(run::finished);
         Job failed = worker.stored(job);
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error().code()).isEqualTo(ErrorCode.WAREHOUSE_UNAVAILABLE.name());
         assertThat(failed.error().retryable()).isTrue();
-        assertThat(failed.error().message()).contains("3 attempts").contains("Active statements exceeded");
+        assertThat(failed.error().message()).contains("deadline").contains("Active statements exceeded");
         assertThat(worker.gauge("spectra.sessions.open")).isZero();
     }
 
@@ -324,37 +349,39 @@ class JobExecutionTest {
         worker.warehouse.failNextExecutes(FakeWarehouse.throttled(), SdkClientException.create("connection reset"));
         Job job = aQueuedJob().build();
 
-        await().until(worker.submit(job)::done);
+        await().until(worker.submit(job)::finished);
 
         assertThat(worker.warehouse.executeRequests()).hasSize(3);
         assertThat(worker.stored(job).status()).isEqualTo(JobStatus.DELIVERING);
     }
 
     @Test
-    void acknowledgesOnlyAfterJobLeftRunning() {
+    void acknowledgesTheRecordOnceTheJobIsClaimedNotWhenItEnds() {
         worker.warehouse.hangNewStatements();
         Job job = aQueuedJob().build();
-        Acknowledgement acknowledgement = worker.submit(job);
+
+        Run run = worker.submit(job);
+
+        await().until(run::acknowledged);
         await().until(() -> worker.stored(job).hasStatement());
-
-        await().during(Duration.ofMillis(200)).until(() -> !acknowledgement.done());
+        assertThat(run.finished()).isFalse();
+        assertThat(run.jobStatusWhenAcknowledged()).isIn(JobStatus.QUEUED, JobStatus.RUNNING);
+        assertThat(run.acknowledgements()).isEqualTo(1);
         worker.warehouse.finish(worker.stored(job).statementId(), 2);
-
-        await().until(acknowledgement::done);
-        assertThat(acknowledgement.jobStatusWhenAcknowledged()).isEqualTo(JobStatus.DELIVERING);
-        assertThat(acknowledgement.count()).isEqualTo(1);
+        await().until(run::finished);
+        assertThat(run.acknowledgements()).isEqualTo(1);
     }
 
     @Test
     void deliversStatementThatFinishedWithoutResultSetAsEmpty() {
         worker.warehouse.hangNewStatements();
         Job job = aQueuedJob().build();
-        Acknowledgement acknowledgement = worker.submit(job);
+        Run acknowledgement = worker.submit(job);
         await().until(() -> worker.stored(job).hasStatement());
 
         worker.warehouse.finishWithoutResultSet(worker.stored(job).statementId());
 
-        await().until(acknowledgement::done);
+        await().until(acknowledgement::finished);
         assertThat(worker.stored(job).status()).isEqualTo(JobStatus.DELIVERING);
         assertThat(worker.stored(job).rowCount()).isZero();
         assertThat(worker.messages.statementsFinished()).singleElement()
@@ -365,7 +392,7 @@ class JobExecutionTest {
     void acknowledgesEndedJobWithoutTouchingTheWarehouse() {
         Job ended = aQueuedJob().ended(JobStatus.SUCCEEDED).build();
 
-        await().until(worker.submit(ended)::done);
+        await().until(worker.submit(ended)::finished);
 
         assertThat(worker.warehouse.executeRequests()).isEmpty();
         assertThat(worker.stored(ended)).isEqualTo(ended);
@@ -375,9 +402,9 @@ class JobExecutionTest {
     void acknowledgesRequestForJobThatDoesNotExist() {
         Job neverStored = aQueuedJob().build();
 
-        Acknowledgement acknowledgement = worker.redeliver(neverStored);
+        Run acknowledgement = worker.redeliver(neverStored);
 
-        await().until(acknowledgement::done);
+        await().until(acknowledgement::finished);
         assertThat(acknowledgement.jobStatusWhenAcknowledged()).isNull();
         assertThat(worker.warehouse.executeRequests()).isEmpty();
         assertThat(worker.messages.eventStatuses()).isEmpty();
@@ -391,11 +418,13 @@ class JobExecutionTest {
         worker.warehouse.finish(statementId, 5);
         Job delivering = aQueuedJob().delivering(statementId, 5).build();
 
-        await().until(worker.submit(delivering)::done);
+        await().until(worker.submit(delivering)::finished);
 
         assertThat(worker.messages.statementsFinished())
                 .containsExactly(new StatementFinished(delivering.jobId(), ACME, statementId, 5, 50));
-        assertThat(worker.stored(delivering)).isEqualTo(delivering);
+        assertThat(worker.stored(delivering).status()).isEqualTo(JobStatus.DELIVERING);
+        assertThat(worker.stored(delivering).lease().owner()).isEqualTo("worker-1");
+        assertThat(worker.stored(delivering).lease().expiresAt()).isEqualTo(worker.clock.instant().plus(Duration.ofMinutes(5)));
     }
 
     @Test
@@ -403,7 +432,7 @@ class JobExecutionTest {
         worker.messages.refuseNextStatementFinished(2);
         Job job = aQueuedJob().build();
 
-        await().until(worker.submit(job)::done);
+        await().until(worker.submit(job)::finished);
 
         assertThat(worker.messages.statementsFinished()).hasSize(1);
     }
@@ -413,23 +442,112 @@ class JobExecutionTest {
         worker.jobs.failNextCalls(SdkClientException.create("timeout"), SdkClientException.create("timeout"));
         Job job = aQueuedJob().build();
 
-        await().until(worker.submit(job)::done);
+        await().until(worker.submit(job)::finished);
 
         assertThat(worker.stored(job).status()).isEqualTo(JobStatus.DELIVERING);
     }
 
     @Test
-    void leavesStatementsRunningAndRequestsUnacknowledgedWhenStopping() {
+    void handsItsJobsOverWhenItStopsAndAnotherWorkerFollowsTheSameStatement() {
         worker.warehouse.hangNewStatements();
         Job job = aQueuedJob().build();
-        Acknowledgement acknowledgement = worker.submit(job);
+        worker.submit(job);
         await().until(() -> worker.stored(job).hasStatement());
+        String statementId = worker.stored(job).statementId();
 
         worker.stop();
-        worker.warehouse.finish(worker.stored(job).statementId(), 1);
 
-        await().during(Duration.ofMillis(200)).until(() -> !acknowledgement.done());
         assertThat(worker.warehouse.cancelled()).isEmpty();
         assertThat(worker.stored(job).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(worker.stored(job).lease().isExpired(worker.clock.instant())).isTrue();
+        try (WorkerHarness successor = worker.joining("worker-2")) {
+            assertThat(successor.sweeper.sweep()).isEqualTo(1);
+            worker.warehouse.finish(statementId, 4);
+            await().until(() -> successor.stored(job).status() == JobStatus.DELIVERING);
+            assertThat(successor.warehouse.executeRequests()).hasSize(1);
+            assertThat(successor.messages.statementsFinished()).singleElement()
+                    .satisfies(finished -> assertThat(finished.statementId()).isEqualTo(statementId));
+        }
+    }
+
+    @Test
+    void aRetriedExecuteWhoseAnswerWasLostStartsTheStatementOnce() {
+        worker.warehouse.loseNextExecuteAnswers(1);
+        Job job = aQueuedJob().build();
+
+        await().until(worker.submit(job)::finished);
+
+        assertThat(worker.warehouse.executeRequests()).hasSize(2)
+                .extracting(ExecuteStatementRequest::clientToken).containsOnly(job.jobId().value());
+        assertThat(worker.warehouse.started(job.sql())).isEqualTo(1);
+        assertThat(worker.stored(job).status()).isEqualTo(JobStatus.DELIVERING);
+    }
+
+    @Test
+    void aSweeperTakesOverARunningJobWhoseWorkerDiedAndFollowsItsStatement() {
+        worker.warehouse.hangNewStatements();
+        String orphan = worker.warehouse.executeStatement(ExecuteStatementRequest.builder().clientToken("x")
+                .clusterIdentifier("spectra").database("dev").dbUser("acme_reader").sql("SELECT 1").build()).id();
+        Job job = aQueuedJob().runningStatement(orphan).leasedTo("dead-worker", JobFixtures.SUBMITTED_AT.plusSeconds(15)).build();
+        worker.jobs.put(job);
+        assertThat(worker.sweeper.sweep()).as("the lease has not lapsed yet").isZero();
+
+        worker.clock.advance(Duration.ofSeconds(16));
+        assertThat(worker.sweeper.sweep()).isEqualTo(1);
+        worker.warehouse.finish(orphan, 2);
+
+        await().until(() -> worker.stored(job).status() == JobStatus.DELIVERING);
+        assertThat(worker.warehouse.executeRequests()).hasSize(1);
+        assertThat(worker.counter("spectra.jobs.taken_over", "status", "RUNNING")).isEqualTo(1);
+    }
+
+    @Test
+    void aQueuedJobWhoseMessageNeverArrivedIsSweptAfterItsFirstClaimDeadline() {
+        Job job = aQueuedJob().build();
+        worker.jobs.put(job);
+        assertThat(worker.sweeper.sweep()).isZero();
+
+        worker.clock.advance(Job.FIRST_CLAIM_WITHIN.plusSeconds(1));
+        assertThat(worker.sweeper.sweep()).isEqualTo(1);
+
+        await().until(() -> worker.stored(job).status() == JobStatus.DELIVERING);
+        assertThat(worker.warehouse.executeRequests()).hasSize(1);
+    }
+
+    @Test
+    void aWorkerThatLostItsLeaseWhileFrozenWritesNothingMore() {
+        worker.warehouse.hangNewStatements();
+        Job job = aQueuedJob().build();
+        Run run = worker.submit(job);
+        await().until(() -> worker.stored(job).hasStatement());
+        Job held = worker.stored(job);
+        worker.jobs.put(dev.spectra.common.job.JobTable.replace("jobs", held,
+                held.leasedTo("worker-2", worker.clock.instant().plusSeconds(15))).written());
+
+        worker.warehouse.finish(held.statementId(), 3);
+
+        await().until(run::finished);
+        assertThat(worker.stored(job).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(worker.stored(job).lease().owner()).isEqualTo("worker-2");
+        assertThat(worker.messages.statementsFinished()).isEmpty();
+        assertThat(worker.counter("spectra.jobs.lease_lost")).isEqualTo(1);
+    }
+
+    @Test
+    void oneTenantsBurstDoesNotDelayAnotherTenantsStatement() {
+        worker.close();
+        worker = new WorkerHarness(new WorkerHarness.Settings(2, 2, "worker-1"));
+        worker.warehouse.hangNewStatements();
+        List<Job> burst = java.util.stream.IntStream.range(0, 10).mapToObj(i -> aQueuedJob().build()).toList();
+        burst.forEach(worker::submit);
+        await().until(() -> worker.warehouse.executeRequests().size() == 2);
+
+        Job quiet = aQueuedJob().forTenant(GLOBEX).build();
+        worker.submit(quiet);
+
+        await().until(() -> worker.stored(quiet).hasStatement());
+        assertThat(worker.warehouse.executeRequests()).hasSize(3);
+        assertThat(worker.warehouse.executeRequests().get(2).dbUser()).isEqualTo("globex_reader");
+        assertThat(worker.gauge("spectra.scheduler.waiting")).isEqualTo(8);
     }
 }

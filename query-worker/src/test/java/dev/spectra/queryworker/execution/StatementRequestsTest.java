@@ -18,7 +18,8 @@ class StatementRequestsTest {
     void opensSessionOnAServerlessWorkgroupAsTheTenantsDatabaseUser() {
         StatementRequests requests = new StatementRequests(new WarehouseProperties(null, "analytics", "sales"), SESSIONS);
 
-        assertThat(requests.openingSession("acme_reader", "SELECT 1")).isEqualTo(ExecuteStatementRequest.builder()
+        assertThat(requests.openingSession("acme_reader", "SELECT 1", "job-1")).isEqualTo(ExecuteStatementRequest.builder()
+                .clientToken("job-1")
                 .workgroupName("analytics")
                 .database("sales")
                 .dbUser("acme_reader")
@@ -28,10 +29,10 @@ class StatementRequestsTest {
     }
 
     @Test
-    void sendsOnlyTheSessionAndTheSqlToAWarmSession() {
+    void sendsOnlyTheSessionTheSqlAndTheClientTokenToAWarmSession() {
         StatementRequests requests = new StatementRequests(new WarehouseProperties("spectra", null, "dev"), SESSIONS);
 
-        assertThat(requests.onSession("session-1", "SELECT 1"))
-                .isEqualTo(ExecuteStatementRequest.builder().sessionId("session-1").sql("SELECT 1").build());
+        assertThat(requests.onSession("session-1", "SELECT 1", "job-1"))
+                .isEqualTo(ExecuteStatementRequest.builder().clientToken("job-1").sessionId("session-1").sql("SELECT 1").build());
     }
 }

@@ -25,6 +25,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ abstract class JobRequestListenerTestBase {
 
     @Test
     void runsRequestedJobAndAnnouncesTheFinishedStatement() {
-        Job job = aQueuedJob().build();
+        Job job = aQueuedJob().submittedAt(Instant.now()).build();
         jobs.put(job);
 
         kafka.send(topics.queryRequests(), job.tenantId().value(),
@@ -82,10 +83,10 @@ abstract class JobRequestListenerTestBase {
     }
 
     @Test
-    void commitsTheRequestOnlyOnceTheJobLeftRunning() throws Exception {
+    void commitsTheRequestOnceItsJobIsClaimedWhileTheStatementStillRuns() throws Exception {
         warehouse.hangNewStatements();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            Job job = aQueuedJob().build();
+            Job job = aQueuedJob().submittedAt(Instant.now()).build();
             jobs.put(job);
 
             RecordMetadata sent = kafka.send(topics.queryRequests(), job.tenantId().value(),
@@ -94,10 +95,37 @@ abstract class JobRequestListenerTestBase {
             TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
 
             await().until(() -> jobs.get(job).hasStatement());
-            await().during(Duration.ofMillis(300)).until(() -> committedOffset(admin, partition) <= sent.offset());
-            warehouse.finish(jobs.get(job).statementId(), 1);
             await().until(() -> committedOffset(admin, partition) > sent.offset());
-            assertThat(jobs.get(job).status()).isEqualTo(JobStatus.DELIVERING);
+            assertThat(jobs.get(job).status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(jobs.get(job).lease().owner()).isNotBlank();
+            warehouse.finish(jobs.get(job).statementId(), 1);
+            await().until(() -> jobs.get(job).status() == JobStatus.DELIVERING);
+        } finally {
+            warehouse.finishNewStatements();
+        }
+    }
+
+    @Test
+    void aLongQueryDoesNotHoldBackTheRequestsBehindIt() {
+        warehouse.hangNewStatements();
+        try {
+            Job longOne = aQueuedJob().submittedAt(Instant.now()).build();
+            jobs.put(longOne);
+            kafka.send(topics.queryRequests(), longOne.tenantId().value(),
+                    json.writeValueAsString(new JobRequested(longOne.jobId(), longOne.tenantId(), longOne.submittedAt())));
+            await().until(() -> jobs.get(longOne).hasStatement());
+            warehouse.finishNewStatements();
+
+            List<Job> behind = java.util.stream.IntStream.range(0, 20).mapToObj(i -> aQueuedJob().submittedAt(Instant.now()).build()).toList();
+            for (Job job : behind) {
+                jobs.put(job);
+                kafka.send(topics.queryRequests(), job.tenantId().value(),
+                        json.writeValueAsString(new JobRequested(job.jobId(), job.tenantId(), job.submittedAt())));
+            }
+
+            await().until(() -> behind.stream().allMatch(job -> jobs.get(job).status() == JobStatus.DELIVERING));
+            assertThat(jobs.get(longOne).status()).isEqualTo(JobStatus.RUNNING);
+            warehouse.finish(jobs.get(longOne).statementId(), 1);
         } finally {
             warehouse.finishNewStatements();
         }
@@ -111,7 +139,7 @@ abstract class JobRequestListenerTestBase {
         readUntil(topics.queryRequests() + ".DLT",
                 received -> received.stream().anyMatch(record -> unreadable.equals(record.value())));
 
-        Job job = aQueuedJob().build();
+        Job job = aQueuedJob().submittedAt(Instant.now()).build();
         jobs.put(job);
         kafka.send(topics.queryRequests(), job.tenantId().value(),
                 json.writeValueAsString(new JobRequested(job.jobId(), job.tenantId(), job.submittedAt())));

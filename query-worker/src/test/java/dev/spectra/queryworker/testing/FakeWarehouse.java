@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.redshiftdata.model.ActiveStatementsExceed
 import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementResponse;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementResponse;
+import software.amazon.awssdk.services.redshiftdata.model.InternalServerException;
 import software.amazon.awssdk.services.redshiftdata.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.redshiftdata.model.StatusString;
 import software.amazon.awssdk.services.redshiftdata.model.ValidationException;
@@ -38,6 +39,8 @@ public final class FakeWarehouse implements Warehouse {
     private final Map<String, Statement> statements = new LinkedHashMap<>();
     private final Map<String, Session> sessions = new HashMap<>();
     private final Queue<RuntimeException> executeFailures = new ConcurrentLinkedQueue<>();
+    private final Map<String, String> statementsByClientToken = new HashMap<>();
+    private int answersToLose;
     private NewStatements newStatements = NewStatements.FINISH;
     private int nextId = 1;
 
@@ -81,6 +84,11 @@ public final class FakeWarehouse implements Warehouse {
         executeFailures.addAll(List.of(failures));
     }
 
+    /** The next ExecuteStatement calls start their statement, then answer 500 as if the answer was lost. */
+    public synchronized void loseNextExecuteAnswers(int count) {
+        answersToLose = count;
+    }
+
     public static ActiveStatementsExceededException throttled() {
         return (ActiveStatementsExceededException) ActiveStatementsExceededException.builder()
                 .message("Active statements exceeded the allowed quota")
@@ -121,12 +129,23 @@ public final class FakeWarehouse implements Warehouse {
 
     // --- the Data API
 
+    /** Statements the warehouse started, counted per SQL text: what "ran once" means. */
+    public synchronized long started(String sql) {
+        return statements.values().stream().filter(statement -> statement.sql.equals(sql)).count();
+    }
+
     @Override
     public synchronized ExecuteStatementResponse executeStatement(ExecuteStatementRequest request) {
         executeRequests.add(request);
         RuntimeException failure = executeFailures.poll();
         if (failure != null) {
             throw failure;
+        }
+        // A repeated client token gets the statement it started, as the Data API's idempotency promises.
+        String known = request.clientToken() == null ? null : statementsByClientToken.get(request.clientToken());
+        if (known != null) {
+            Statement statement = statements.get(known);
+            return ExecuteStatementResponse.builder().id(known).sessionId(statement.sessionId).createdAt(statement.createdAt).build();
         }
         Session session;
         if (request.sessionId() != null) {
@@ -150,13 +169,22 @@ public final class FakeWarehouse implements Warehouse {
         }
         String id = "statement-" + nextId++;
         Statement statement = new Statement(id, session == null ? request.dbUser() : session.databaseUser,
-                session == null ? null : session.id, clock.instant());
+                session == null ? null : session.id, clock.instant(), request.sql());
+        if (request.clientToken() != null) {
+            statementsByClientToken.put(request.clientToken(), id);
+        }
         if (newStatements == NewStatements.FINISH) {
             statement.end(StatusString.FINISHED, DEFAULT_ROWS, true, null);
         }
         statements.put(id, statement);
         if (session != null) {
             session.runningStatement = id;
+        }
+        if (answersToLose > 0) {
+            answersToLose--;
+            throw (InternalServerException) InternalServerException.builder()
+                    .message("Internal server error").statusCode(500)
+                    .awsErrorDetails(details("InternalServerException", "Internal server error")).build();
         }
         return ExecuteStatementResponse.builder()
                 .id(id)
@@ -229,13 +257,15 @@ public final class FakeWarehouse implements Warehouse {
         final String databaseUser;
         final String sessionId;
         final Instant createdAt;
+        final String sql;
         StatusString status = StatusString.STARTED;
         long rows;
         boolean hasResultSet;
         String error;
 
-        Statement(String id, String databaseUser, String sessionId, Instant createdAt) {
+        Statement(String id, String databaseUser, String sessionId, Instant createdAt, String sql) {
             this.id = id;
+            this.sql = sql;
             this.databaseUser = databaseUser;
             this.sessionId = sessionId;
             this.createdAt = createdAt;

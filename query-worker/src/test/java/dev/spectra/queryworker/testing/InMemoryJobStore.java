@@ -4,8 +4,9 @@ import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobTable;
 import dev.spectra.common.tenant.TenantId;
-import dev.spectra.queryworker.jobs.JobStore;
+import dev.spectra.common.job.JobStore;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +76,15 @@ public final class InMemoryJobStore implements JobStore {
         Job written = JobTable.replace(JobTable.DEFAULT_NAME, current, next).written();
         jobs.put(key, written);
         return Optional.of(written);
+    }
+
+    @Override
+    public List<JobTable.JobKey> expiredLeases(Instant now, int limit) {
+        failIfAsked();
+        return jobs.values().stream()
+                .filter(job -> job.lease() != null && job.lease().isExpired(now))
+                .map(job -> new JobTable.JobKey(job.tenantId(), job.jobId()))
+                .toList();
     }
 
     private void failIfAsked() {

@@ -31,6 +31,9 @@ public final class JobFixtures {
         private JobStatus status = JobStatus.QUEUED;
         private String statementId;
         private Long rowCount;
+        private Instant submittedAt = SUBMITTED_AT;
+        private String leaseOwner;
+        private Instant leaseUntil;
 
         public JobBuilder forTenant(TenantId tenant) {
             this.tenantId = tenant;
@@ -63,30 +66,52 @@ public final class JobFixtures {
             return this;
         }
 
+        /** For tests on the real clock: a job's own deadline counts from its submission. */
+        public JobBuilder submittedAt(Instant when) {
+            this.submittedAt = when;
+            return this;
+        }
+
+        /** Held by another worker until {@code until}. */
+        public JobBuilder leasedTo(String owner, Instant until) {
+            this.leaseOwner = owner;
+            this.leaseUntil = until;
+            return this;
+        }
+
         public JobBuilder ended(JobStatus terminal) {
             this.status = terminal;
             return this;
         }
 
         public Job build() {
-            Job job = Job.queued(tenantId, JobId.random(), sql, databaseUser, SUBMITTED_AT, Duration.ofDays(7));
+            Job job = leased(buildUnleased());
+            return job;
+        }
+
+        private Job leased(Job job) {
+            return leaseOwner == null || job.status().isTerminal() ? job : write(job, job.leasedTo(leaseOwner, leaseUntil));
+        }
+
+        private Job buildUnleased() {
+            Job job = Job.queued(tenantId, JobId.random(), sql, databaseUser, submittedAt, Duration.ofDays(7));
             if (status == JobStatus.QUEUED) {
                 return job;
             }
             if (status == JobStatus.SUCCEEDED) {
-                job = write(job, job.transitionTo(JobStatus.RUNNING, SUBMITTED_AT));
-                job = write(job, job.transitionTo(JobStatus.DELIVERING, SUBMITTED_AT));
-                return write(job, job.succeeded(1, "{\"columns\":[],\"rows\":[],\"row_count\":0}", SUBMITTED_AT));
+                job = write(job, job.transitionTo(JobStatus.RUNNING, submittedAt));
+                job = write(job, job.transitionTo(JobStatus.DELIVERING, submittedAt));
+                return write(job, job.succeeded(1, "{\"columns\":[],\"rows\":[],\"row_count\":0}", submittedAt));
             }
             if (status.isTerminal()) {
-                return write(job, job.endWith(status, JobError.of(ErrorCode.QUERY_FAILED, "earlier failure"), SUBMITTED_AT));
+                return write(job, job.endWith(status, JobError.of(ErrorCode.QUERY_FAILED, "earlier failure"), submittedAt));
             }
-            job = write(job, job.transitionTo(JobStatus.RUNNING, SUBMITTED_AT));
+            job = write(job, job.transitionTo(JobStatus.RUNNING, submittedAt));
             if (statementId != null) {
-                job = write(job, job.withStatementId(statementId, SUBMITTED_AT));
+                job = write(job, job.withStatementId(statementId, submittedAt));
             }
             if (status == JobStatus.DELIVERING) {
-                job = write(job, job.transitionTo(JobStatus.DELIVERING, SUBMITTED_AT).withRowCount(rowCount));
+                job = write(job, job.transitionTo(JobStatus.DELIVERING, submittedAt).withRowCount(rowCount));
             }
             return job;
         }

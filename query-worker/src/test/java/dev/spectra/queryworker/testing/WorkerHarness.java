@@ -1,20 +1,21 @@
 package dev.spectra.queryworker.testing;
 
-import dev.spectra.common.testing.MutableClock;
-
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.job.JobTable.JobKey;
 import dev.spectra.common.messaging.JobRequested;
+import dev.spectra.common.testing.MutableClock;
+import dev.spectra.queryworker.config.LeasesProperties;
+import dev.spectra.queryworker.config.SchedulingProperties;
 import dev.spectra.queryworker.config.SessionsProperties;
 import dev.spectra.queryworker.config.StatementsProperties;
 import dev.spectra.queryworker.config.WarehouseProperties;
 import dev.spectra.queryworker.execution.FailureClassifier;
 import dev.spectra.queryworker.execution.JobPerformer;
-import dev.spectra.queryworker.execution.JobSteps;
-import dev.spectra.queryworker.execution.OutcomeRecorder;
-import dev.spectra.queryworker.execution.StatementLauncher;
+import dev.spectra.queryworker.execution.JobThreads;
+import dev.spectra.queryworker.execution.LeaseSweeper;
 import dev.spectra.queryworker.execution.StatementRequests;
-import dev.spectra.queryworker.execution.StatementTracker;
+import dev.spectra.queryworker.scheduling.FairScheduler;
 import dev.spectra.queryworker.session.SessionPool;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -22,73 +23,112 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The worker wired as in production, with fakes at the AWS and Kafka boundaries, a clock the test moves,
- * and quick polling and backoff.
+ * One query worker wired as in production, with fakes at the AWS and Kafka boundaries, a clock the test
+ * moves (deadlines, leases, session keep-alives) and quick real-time polling and backoff. Several harnesses
+ * may share one job store and warehouse: a fleet.
  */
 public final class WorkerHarness implements AutoCloseable {
 
-    public static final Duration STATEMENT_TIMEOUT = Duration.ofMinutes(15);
-    public static final int MAX_EXECUTE_ATTEMPTS = 3;
+    public static final Duration JOB_TIMEOUT = Duration.ofMinutes(15);
+    public static final Duration LEASE = Duration.ofSeconds(15);
 
-    public final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
-    public final FakeWarehouse warehouse = new FakeWarehouse(clock);
-    public final InMemoryJobStore jobs = new InMemoryJobStore();
+    public final MutableClock clock;
+    public final FakeWarehouse warehouse;
+    public final InMemoryJobStore jobs;
     public final RecordingJobMessages messages = new RecordingJobMessages();
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    public final String workerId;
     public final SessionPool sessions;
-    public final StatementTracker tracker;
+    public final FairScheduler scheduler;
+    public final JobThreads threads;
     public final JobPerformer performer;
+    public final LeaseSweeper sweeper;
 
-    private final ExecutorService calls = Executors.newFixedThreadPool(4);
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService platformScheduler = Executors.newSingleThreadScheduledExecutor();
 
     public WorkerHarness() {
-        this(4);
+        this(new Settings(4, 4, "worker-1"));
     }
 
-    public WorkerHarness(int maxSessionsPerUser) {
+    public WorkerHarness(Settings settings) {
+        this(settings, new MutableClock(JobFixtures.SUBMITTED_AT), null, new InMemoryJobStore());
+    }
+
+    /** Another worker of the same fleet: same job table, warehouse and clock. */
+    public WorkerHarness joining(String otherWorkerId) {
+        return new WorkerHarness(new Settings(4, 4, otherWorkerId), clock, warehouse, jobs);
+    }
+
+    private WorkerHarness(Settings settings, MutableClock clock, FakeWarehouse warehouse, InMemoryJobStore jobs) {
+        this.clock = clock;
+        this.warehouse = warehouse == null ? new FakeWarehouse(clock) : warehouse;
+        this.jobs = jobs;
+        this.workerId = settings.workerId();
         SessionsProperties sessionSettings = new SessionsProperties(
-                maxSessionsPerUser, Duration.ofMinutes(10), Duration.ofSeconds(30), 100, Duration.ofMinutes(2));
+                settings.sessionsPerUser(), Duration.ofMinutes(10), Duration.ofSeconds(30), 100, Duration.ofMinutes(2));
         StatementsProperties statementSettings = new StatementsProperties(
-                Duration.ofMillis(10), STATEMENT_TIMEOUT, MAX_EXECUTE_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40), 4);
-        FailureClassifier classifier = new FailureClassifier();
-        JobSteps steps = new JobSteps(calls, scheduler, classifier, statementSettings);
-        sessions = new SessionPool(sessionSettings, clock, scheduler, meters);
-        tracker = new StatementTracker(warehouse, scheduler, classifier, statementSettings, clock, meters);
-        OutcomeRecorder recorder = new OutcomeRecorder(jobs, messages, warehouse, steps, classifier, clock, meters);
-        StatementLauncher launcher = new StatementLauncher(sessions, warehouse,
+                Duration.ofMillis(20), JOB_TIMEOUT, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(2));
+        LeasesProperties leaseSettings = new LeasesProperties(LEASE, Duration.ofHours(1), Duration.ofMinutes(5), workerId);
+        SchedulingProperties scheduling = new SchedulingProperties(100, 100, settings.runningPerTenant());
+        sessions = new SessionPool(sessionSettings, clock, platformScheduler, meters);
+        scheduler = new FairScheduler(scheduling.maxRunning(), tenant -> scheduling.maxRunningPerTenant(), meters);
+        threads = new JobThreads(scheduling, meters);
+        performer = new JobPerformer(jobs, this.warehouse,
                 new StatementRequests(new WarehouseProperties("spectra", null, "dev"), sessionSettings),
-                jobs, tracker, recorder, steps, classifier, statementSettings, clock);
-        performer = new JobPerformer(jobs, launcher, recorder, messages, steps, clock);
+                sessions, scheduler, messages, new FailureClassifier(), statementSettings, leaseSettings, clock, meters);
+        sweeper = new LeaseSweeper(jobs, performer, threads, platformScheduler, leaseSettings, clock, meters);
         sessions.start();
-        tracker.start();
+        threads.start();
+    }
+
+    /**
+     * @param sessionsPerUser  warm sessions per database user
+     * @param runningPerTenant statements one tenant may run at once in this worker
+     */
+    public record Settings(int sessionsPerUser, int runningPerTenant, String workerId) {
     }
 
     /** Stores the job as the gateway would and delivers its request record to the worker. */
-    public Acknowledgement submit(Job job) {
+    public Run submit(Job job) {
         jobs.put(job);
         return redeliver(job);
     }
 
     /** Delivers the job's request record again, leaving the job table as it is. */
-    public Acknowledgement redeliver(Job job) {
-        Acknowledgement acknowledgement = new Acknowledgement(job);
-        performer.perform(new JobRequested(job.jobId(), job.tenantId(), job.submittedAt()), acknowledgement);
-        return acknowledgement;
+    public Run redeliver(Job job) {
+        Run run = new Run(job);
+        try {
+            boolean started = threads.start(new JobKey(job.tenantId(), job.jobId()), true, () -> {
+                try {
+                    performer.perform(new JobRequested(job.jobId(), job.tenantId(), job.submittedAt()), run);
+                } finally {
+                    run.finished.set(true);
+                }
+            });
+            if (!started) {
+                run.run();
+                run.finished.set(true);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return run;
     }
 
     public Job stored(Job job) {
         return jobs.get(job);
     }
 
-    /** Stops the worker as Spring does: the tracker and the session pool stop, the threads stay. */
+    /** Stops the worker as Spring does: job threads hand their jobs over, the session pool stops. */
     public void stop() {
-        tracker.stop();
+        sweeper.stop();
+        threads.stop();
         sessions.stop();
     }
 
@@ -104,30 +144,38 @@ public final class WorkerHarness implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        calls.shutdownNow();
-        scheduler.shutdownNow();
+        platformScheduler.shutdownNow();
     }
 
-    /** One request record's acknowledgement, remembering the job's state (null: no such job) when it happened. */
-    public final class Acknowledgement implements Runnable {
+    /** One request record: when it was acknowledged (and the job's state then), and when its job left the worker. */
+    public final class Run implements Runnable {
         private final Job job;
         private final List<JobStatus> statusesWhenAcknowledged = new CopyOnWriteArrayList<>();
+        private final List<Instant> acknowledgedAt = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean finished = new AtomicBoolean();
 
-        private Acknowledgement(Job job) {
+        private Run(Job job) {
             this.job = job;
         }
 
+        /** The acknowledgement of the record. */
         @Override
         public void run() {
             Job current = stored(job);
             statusesWhenAcknowledged.add(current == null ? null : current.status());
+            acknowledgedAt.add(clock.instant());
         }
 
-        public boolean done() {
+        public boolean acknowledged() {
             return !statusesWhenAcknowledged.isEmpty();
         }
 
-        public int count() {
+        /** The job's thread in this worker returned: the job ended, reached DELIVERING, or left this worker. */
+        public boolean finished() {
+            return finished.get();
+        }
+
+        public int acknowledgements() {
             return statusesWhenAcknowledged.size();
         }
 
