@@ -33,13 +33,34 @@ import static java.util.Objects.requireNonNull;
  * read through a cursor and kept in files under the spool directory (see {@link SpooledRows}), so neither
  * one large result nor many kept ones can exhaust the heap.
  *
+ * <p>Requests are served on virtual threads, one per request: a DescribeStatement or GetStatementResult
+ * with {@code WaitTimeSeconds} (1..30, as the service allows) parks until the statement ends or the wait
+ * passes, so any number of long polls cannot hold up other calls. ExecuteStatement's {@code ClientToken}
+ * is kept per caller (signing access key) for as long as its statement is retained: a repeat returns the
+ * first statement without running anything, and a repeat with other parameters is a ValidationException.
+ *
+ * <p>{@link #faults()} arms faults at run time (see {@link DataApiFaults}). A test driving the emulator in
+ * another process does the same over HTTP, from loopback only:
+ * <pre>
+ * POST /__faults  {"fault":"throttle","operation":"DescribeStatement","dbUser":"tenant_acme","times":2}
+ *                 {"fault":"serverError","operation":"GetStatementResult","duration":"PT5S"}
+ *                 {"fault":"slowAnswers","operation":"ExecuteStatement","delay":"PT0.5S"}
+ *                 {"fault":"activeStatementsExceeded" | "sessionGone" | "hangStatements", ...scope, limit}
+ *                 {"fault":"loseResponseAfterExecution","times":1}
+ *                 {"fault":"dropConnections"}   answers {"dropped":n}
+ *                 {"fault":"clear"}
+ * GET  /__faults  answers {"faults":[{"id":..,"fault":"throttle","operation":..,"times":2,"fired":1,"armed":true}]}
+ * </pre>
+ * {@code operation} (a wire name) and {@code dbUser} narrow a fault, absent meaning any; {@code times}
+ * (a count) and {@code duration} (ISO-8601) bound it, absent meaning until cleared. An armed fault
+ * answers with its description, an invalid body 400 {@code {"message":..}}.
+ *
  * <p>{@link #close()} stops the HTTP server, cancels running statements (they end ABORTED), and closes
  * every connection and thread the emulator started.
  */
 public final class DataApiEmulator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DataApiEmulator.class);
-    private static final int HTTP_THREADS = 4;
     private static final Duration HOUSEKEEPING_INTERVAL = Duration.ofMillis(200);
     private static final Duration STATEMENT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -56,6 +77,7 @@ public final class DataApiEmulator implements AutoCloseable {
     private final SessionRegistry sessions;
     private final WarehouseConnector connector;
     private final DataApiService service;
+    private final DataApiFaults faults;
     private final Clock clock;
     private final ResultSpoolDirectory spool;
     private final URI endpoint;
@@ -64,7 +86,7 @@ public final class DataApiEmulator implements AutoCloseable {
     private DataApiEmulator(HttpServer server, ExecutorService httpExecutor, ThreadPoolExecutor statementExecutor,
                             ScheduledExecutorService housekeeping, StatementStore statements,
                             SessionRegistry sessions, WarehouseConnector connector, DataApiService service,
-                            Clock clock, ResultSpoolDirectory spool) {
+                            DataApiFaults faults, Clock clock, ResultSpoolDirectory spool) {
         this.server = server;
         this.httpExecutor = httpExecutor;
         this.statementExecutor = statementExecutor;
@@ -73,6 +95,7 @@ public final class DataApiEmulator implements AutoCloseable {
         this.sessions = sessions;
         this.connector = connector;
         this.service = service;
+        this.faults = faults;
         this.clock = clock;
         this.spool = spool;
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -104,17 +127,24 @@ public final class DataApiEmulator implements AutoCloseable {
                 settings.maxActiveStatements(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 threads(threadPrefix + "statement-"));
         statementExecutor.allowCoreThreadTimeOut(true);
-        ExecutorService httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, threads(threadPrefix + "http-"));
+        // a virtual thread per request: long polls park without holding a platform thread, so they cannot
+        // starve other calls however many there are
+        ExecutorService httpExecutor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name(threadPrefix + "http-", 1).factory());
         ScheduledExecutorService housekeeping =
                 Executors.newSingleThreadScheduledExecutor(threads(threadPrefix + "housekeeping-"));
 
+        DataApiFaults faults = new DataApiFaults(() -> dropSessionConnections(sessions, connector));
         DataApiService service = new DataApiService(statements, sessions, runner, statementExecutor,
-                settings.resultPageRows(), clock);
-        server.createContext("/", new DataApiHttpHandler(service, new DataApiJson(JsonMapper.builder().build())));
+                settings.resultPageRows(), clock, faults);
+        JsonMapper mapper = JsonMapper.builder().build();
+        DataApiJson json = new DataApiJson(mapper);
+        server.createContext("/", new DataApiHttpHandler(service, json, faults));
+        server.createContext(DataApiFaultsHttpHandler.PATH, new DataApiFaultsHttpHandler(faults, json, mapper));
         server.setExecutor(httpExecutor);
 
         DataApiEmulator emulator = new DataApiEmulator(server, httpExecutor, statementExecutor, housekeeping,
-                statements, sessions, connector, service, clock, spool);
+                statements, sessions, connector, service, faults, clock, spool);
         housekeeping.scheduleWithFixedDelay(emulator::housekeep, HOUSEKEEPING_INTERVAL.toMillis(),
                 HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         server.start();
@@ -124,6 +154,16 @@ public final class DataApiEmulator implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** The faults tests arm at run time; none are armed at start. */
+    public DataApiFaults faults() {
+        return faults;
+    }
+
+    /** DescribeStatement and GetStatementResult requests parked in a long poll right now. */
+    int longPollsWaiting() {
+        return service.longPollsWaiting();
     }
 
     @Override
@@ -161,6 +201,13 @@ public final class DataApiEmulator implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Data API emulator housekeeping failed", e);
         }
+    }
+
+    private static int dropSessionConnections(SessionRegistry sessions, WarehouseConnector connector) {
+        List<Connection> dropped = sessions.dropConnections();
+        dropped.forEach(connector::drop);
+        log.info("Data API emulator dropped {} session connections (fault)", dropped.size());
+        return dropped.size();
     }
 
     private static void awaitTermination(ExecutorService executor, Duration timeout) {

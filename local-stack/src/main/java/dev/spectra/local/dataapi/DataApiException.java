@@ -18,6 +18,8 @@ final class DataApiException extends RuntimeException {
         ACTIVE_STATEMENTS_EXCEEDED("ActiveStatementsExceededException", 400),
         SERIALIZATION("SerializationException", 400),
         UNKNOWN_OPERATION("UnknownOperationException", 400),
+        /** Not in the Data API's model: the common AWS error every service answers past its request rate. */
+        THROTTLING("ThrottlingException", 400),
         INTERNAL_SERVER("InternalServerException", 500);
 
         private final String wireName;
@@ -70,6 +72,10 @@ final class DataApiException extends RuntimeException {
 
     static DataApiException unknownOperation(String message) {
         return new DataApiException(Type.UNKNOWN_OPERATION, message, Map.of());
+    }
+
+    static DataApiException throttling(String message) {
+        return new DataApiException(Type.THROTTLING, message, Map.of());
     }
 
     static DataApiException internal(String message) {

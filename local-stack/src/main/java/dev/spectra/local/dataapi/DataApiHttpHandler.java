@@ -9,14 +9,19 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The awsJson1_1 wire protocol: {@code POST /} with {@code X-Amz-Target: RedshiftData.<Operation>},
  * answered with 200 and the output shape, or with the error's status, an {@code x-amzn-ErrorType} header
- * and a {@code {"__type":..., "message":...}} body. Only a fault of the emulator itself becomes a 500.
+ * and a {@code {"__type":..., "message":...}} body. Only a fault of the emulator itself, or one a test
+ * armed in {@link DataApiFaults}, becomes a 500. The caller is the access key id the request was signed
+ * with (signatures are not checked); client tokens are kept per caller.
  */
 final class DataApiHttpHandler implements HttpHandler {
 
@@ -25,13 +30,17 @@ final class DataApiHttpHandler implements HttpHandler {
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     /** Far above the real service's SQL size limit; a bound so a stray client cannot exhaust memory. */
     private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    private static final Pattern SIGNING_ACCESS_KEY = Pattern.compile("Credential=([^/\\s,]+)/");
+    private static final String UNSIGNED_CALLER = "anonymous";
 
     private final DataApiService service;
     private final DataApiJson json;
+    private final DataApiFaults faults;
 
-    DataApiHttpHandler(DataApiService service, DataApiJson json) {
+    DataApiHttpHandler(DataApiService service, DataApiJson json, DataApiFaults faults) {
         this.service = requireNonNull(service, "service is null");
         this.json = requireNonNull(json, "json is null");
+        this.faults = requireNonNull(faults, "faults is null");
     }
 
     @Override
@@ -63,21 +72,62 @@ final class DataApiHttpHandler implements HttpHandler {
         if (target == null || !target.startsWith(TARGET_PREFIX)) {
             throw DataApiException.unknownOperation("Missing or unknown X-Amz-Target: " + target);
         }
-        String operation = target.substring(TARGET_PREFIX.length());
+        String operationName = target.substring(TARGET_PREFIX.length());
         JsonNode input = json.parse(readBody(exchange.getRequestBody()));
-        return switch (operation) {
-            case "ExecuteStatement" ->
-                    json.executeStatementResponse(service.execute(json.executeStatementRequest(input)));
-            case "DescribeStatement" -> json.describeStatementResponse(service.describe(json.string(input, "Id")));
-            case "GetStatementResult" ->
-                    json.resultResponse(service.result(json.string(input, "Id"), json.string(input, "NextToken")));
-            case "CancelStatement" -> json.cancelResponse(service.cancel(json.string(input, "Id")));
-            case "ListStatements" -> json.listResponse(service.list(json.listStatementsRequest(input)));
+        Optional<DataApiOperation> operation = DataApiOperation.fromWireName(operationName);
+        if (operation.isPresent()) {
+            return handle(operation.get(), input, callerOf(exchange));
+        }
+        switch (operationName) {
             case "BatchExecuteStatement", "GetStatementResultV2", "DescribeTable", "ListDatabases", "ListSchemas",
                  "ListTables", "ListSessions" -> throw DataApiException.validation(
-                    operation + " is not supported by the Spectra Data API emulator.");
-            default -> throw DataApiException.unknownOperation("Unknown operation " + operation + ".");
+                    operationName + " is not supported by the Spectra Data API emulator.");
+            default -> throw DataApiException.unknownOperation("Unknown operation " + operationName + ".");
+        }
+    }
+
+    private ObjectNode handle(DataApiOperation operation, JsonNode input, String caller) {
+        return switch (operation) {
+            case EXECUTE_STATEMENT -> {
+                ExecuteStatementRequest request = json.executeStatementRequest(input);
+                faults.beforeRequest(operation, () -> service.dbUserOf(request));
+                StatementSnapshot started = service.execute(request, caller);
+                if (faults.losesResponse(started.target().dbUser())) {
+                    throw DataApiException.internal("Internal server error (the emulator's faults lost this "
+                            + "response after the statement started).");
+                }
+                yield json.executeStatementResponse(started);
+            }
+            case DESCRIBE_STATEMENT -> {
+                String id = json.string(input, "Id");
+                faults.beforeRequest(operation, () -> service.dbUserOfStatement(id));
+                yield json.describeStatementResponse(service.describe(id, json.integer(input, "WaitTimeSeconds")));
+            }
+            case GET_STATEMENT_RESULT -> {
+                String id = json.string(input, "Id");
+                faults.beforeRequest(operation, () -> service.dbUserOfStatement(id));
+                yield json.resultResponse(service.result(id, json.string(input, "NextToken"),
+                        json.integer(input, "WaitTimeSeconds")));
+            }
+            case CANCEL_STATEMENT -> {
+                String id = json.string(input, "Id");
+                faults.beforeRequest(operation, () -> service.dbUserOfStatement(id));
+                yield json.cancelResponse(service.cancel(id));
+            }
+            case LIST_STATEMENTS -> {
+                faults.beforeRequest(operation, () -> null);
+                yield json.listResponse(service.list(json.listStatementsRequest(input)));
+            }
         };
+    }
+
+    private static String callerOf(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null) {
+            return UNSIGNED_CALLER;
+        }
+        Matcher accessKey = SIGNING_ACCESS_KEY.matcher(authorization);
+        return accessKey.find() ? accessKey.group(1) : UNSIGNED_CALLER;
     }
 
     private static byte[] readBody(InputStream body) throws IOException {

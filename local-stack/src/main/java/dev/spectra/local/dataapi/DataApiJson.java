@@ -83,7 +83,7 @@ final class DataApiJson {
         return value.stringValue();
     }
 
-    private Integer integer(JsonNode input, String member) {
+    Integer integer(JsonNode input, String member) {
         JsonNode value = input.get(member);
         if (value == null || value.isNull()) {
             return null;

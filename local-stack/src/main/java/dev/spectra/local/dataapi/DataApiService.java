@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The Data API operations over the statement store, the session registry and the runner. Requests are
  * checked the way the real service checks them and refused with its exceptions; statements then run
- * asynchronously on the statement executor.
+ * asynchronously on the statement executor. DescribeStatement and GetStatementResult with
+ * {@code WaitTimeSeconds} park the request's (virtual) thread on the statement's end, for at most that long.
  */
 final class DataApiService {
 
@@ -35,6 +37,9 @@ final class DataApiService {
     private static final int MAX_KEEP_ALIVE_SECONDS = 86_400;
     private static final int MAX_STATEMENT_NAME_LENGTH = 500;
     private static final int MAX_CLIENT_TOKEN_LENGTH = 64;
+    /** The API model: "The maximum value is 30 seconds"; its range starts at 1. */
+    private static final int MIN_WAIT_TIME_SECONDS = 1;
+    private static final int MAX_WAIT_TIME_SECONDS = 30;
     private static final int DEFAULT_LIST_RESULTS = 100;
     private static final String NO_RESULT =
             "Query does not have result. Please check query status with DescribeStatement.";
@@ -49,21 +54,31 @@ final class DataApiService {
     private final Executor statementExecutor;
     private final int resultPageRows;
     private final Clock clock;
+    private final DataApiFaults faults;
+    private final AtomicInteger longPollsWaiting = new AtomicInteger();
 
     DataApiService(StatementStore statements, SessionRegistry sessions, StatementRunner runner,
-                   Executor statementExecutor, int resultPageRows, Clock clock) {
+                   Executor statementExecutor, int resultPageRows, Clock clock, DataApiFaults faults) {
         this.statements = requireNonNull(statements, "statements is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.runner = requireNonNull(runner, "runner is null");
         this.statementExecutor = requireNonNull(statementExecutor, "statementExecutor is null");
         this.resultPageRows = resultPageRows;
         this.clock = requireNonNull(clock, "clock is null");
+        this.faults = requireNonNull(faults, "faults is null");
     }
 
-    StatementSnapshot execute(ExecuteStatementRequest request) {
+    /**
+     * Starts a statement, or answers the statement an earlier request of the same caller with the same
+     * ClientToken started, without running anything again.
+     *
+     * @param caller who signed the request (its access key id); client tokens are the caller's own
+     */
+    StatementSnapshot execute(ExecuteStatementRequest request, String caller) {
         validate(request);
-        if (request.clientToken() != null) {
-            var existing = statements.findByClientToken(request.clientToken());
+        ClientToken clientToken = request.clientToken() == null ? null : new ClientToken(caller, request.clientToken());
+        if (clientToken != null) {
+            var existing = statements.findByClientToken(clientToken, request);
             if (existing.isPresent()) {
                 return existing.get().snapshot();
             }
@@ -80,6 +95,10 @@ final class DataApiService {
         if (request.sessionId() != null) {
             session = sessions.acquire(request.sessionId(), keepAlive, now);
             target = session.target();
+            if (faults.sessionGone(target.dbUser())) {
+                sessions.closeHeld(session);
+                throw SessionRegistry.notAvailable();
+            }
         } else {
             target = new WarehouseTarget(request.clusterIdentifier(), request.workgroupName(),
                     request.database(), request.dbUser());
@@ -91,10 +110,10 @@ final class DataApiService {
 
         TrackedStatement candidate = new TrackedStatement(UUID.randomUUID().toString(), statements.nextSequence(),
                 request.sql(), request.parameters(), preparedSql, target,
-                session == null ? null : session.id(), request.statementName(), request.clientToken(), now);
+                session == null ? null : session.id(), request.statementName(), clientToken, now);
         TrackedStatement admitted;
         try {
-            admitted = statements.registerOrExisting(candidate);
+            admitted = statements.registerOrExisting(candidate, request);
         } catch (DataApiException e) {
             abandon(session, newSession);
             throw e;
@@ -102,6 +121,9 @@ final class DataApiService {
         if (admitted != candidate) {
             abandon(session, newSession);
             return admitted.snapshot();
+        }
+        if (faults.hangs(target.dbUser())) {
+            candidate.hangUntilCancelled();
         }
         Session runOn = session;
         try {
@@ -116,12 +138,19 @@ final class DataApiService {
         return candidate.snapshot();
     }
 
-    StatementSnapshot describe(String id) {
-        return find(id).snapshot();
+    /** Describes the statement at once, or when it ends within {@code waitTimeSeconds}, or when they pass. */
+    StatementSnapshot describe(String id, Integer waitTimeSeconds) {
+        Duration wait = waitTime(waitTimeSeconds);
+        TrackedStatement statement = find(id);
+        return wait.isZero() ? statement.snapshot() : awaitEnd(statement, wait);
     }
 
-    ResultPage result(String id, String nextToken) {
+    ResultPage result(String id, String nextToken, Integer waitTimeSeconds) {
+        Duration wait = waitTime(waitTimeSeconds);
         TrackedStatement statement = find(id);
+        if (!wait.isZero()) {
+            awaitEnd(statement, wait);
+        }
         StatementResult result = statement.result();
         if (statement.status() != StatementStatus.FINISHED || result == null) {
             throw DataApiException.validation(NO_RESULT);
@@ -185,6 +214,50 @@ final class DataApiService {
         }
         List<StatementSnapshot> page = found.subList(0, maxResults);
         return new StatementPage(page, PageTokens.listToken(page.get(page.size() - 1).sequence()));
+    }
+
+    /** Requests parked in a long poll right now. */
+    int longPollsWaiting() {
+        return longPollsWaiting.get();
+    }
+
+    /** The database user a request for this statement acts as, for faults scoped to one; null when unknown. */
+    String dbUserOfStatement(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            return null;
+        }
+        return statements.find(id).map(statement -> statement.target().dbUser()).orElse(null);
+    }
+
+    /** The database user an ExecuteStatement acts as: its DbUser or its session's; null when unknown. */
+    String dbUserOf(ExecuteStatementRequest request) {
+        if (request.dbUser() != null || request.sessionId() == null) {
+            return request.dbUser();
+        }
+        return sessions.dbUserOf(request.sessionId());
+    }
+
+    private StatementSnapshot awaitEnd(TrackedStatement statement, Duration wait) {
+        longPollsWaiting.incrementAndGet();
+        try {
+            return statement.awaitEnd(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DataApiException.internal("The Data API emulator is shutting down.");
+        } finally {
+            longPollsWaiting.decrementAndGet();
+        }
+    }
+
+    private static Duration waitTime(Integer waitTimeSeconds) {
+        if (waitTimeSeconds == null) {
+            return Duration.ZERO;
+        }
+        if (waitTimeSeconds < MIN_WAIT_TIME_SECONDS || waitTimeSeconds > MAX_WAIT_TIME_SECONDS) {
+            throw DataApiException.validation("waitTimeSeconds must be between " + MIN_WAIT_TIME_SECONDS
+                    + " and " + MAX_WAIT_TIME_SECONDS + ".");
+        }
+        return Duration.ofSeconds(waitTimeSeconds);
     }
 
     /**

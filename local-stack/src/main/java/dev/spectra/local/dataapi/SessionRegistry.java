@@ -111,6 +111,44 @@ final class SessionRegistry {
         }
     }
 
+    /**
+     * Closes a session the caller holds busy, as when the service lets it go; its connection is closed
+     * with the expired ones.
+     */
+    synchronized void closeHeld(Session session) {
+        if (live.get(session.id()) == session) {
+            close(session);
+        }
+    }
+
+    /**
+     * The connections of every live session, for the warehouse to drop: idle sessions close now (their
+     * connections are in the list too), busy ones close when their statement ends on the broken connection.
+     */
+    synchronized List<Connection> dropConnections() {
+        List<Connection> dropped = new ArrayList<>();
+        Iterator<Session> sessions = live.values().iterator();
+        while (sessions.hasNext()) {
+            Session session = sessions.next();
+            if (session.connection() == null) {
+                continue;
+            }
+            dropped.add(session.connection());
+            if (session.state == Session.State.IDLE) {
+                sessions.remove();
+                session.state = Session.State.CLOSED;
+                closedIds.put(session.id(), Boolean.TRUE);
+            }
+        }
+        return dropped;
+    }
+
+    /** The database user of a live session, or null when there is none with this id. */
+    synchronized String dbUserOf(String sessionId) {
+        Session session = live.get(sessionId);
+        return session == null ? null : session.target().dbUser();
+    }
+
     /** Closes idle sessions past their keep-alive; returns the connections the caller must close. */
     synchronized List<Connection> expire(Instant now) {
         Iterator<Session> sessions = live.values().iterator();
@@ -170,7 +208,8 @@ final class SessionRegistry {
         }
     }
 
-    private static DataApiException notAvailable() {
+    /** What the service answers for a session that has expired or been closed. */
+    static DataApiException notAvailable() {
         return DataApiException.validation("Session is not available");
     }
 

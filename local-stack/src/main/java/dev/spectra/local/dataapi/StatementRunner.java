@@ -82,7 +82,7 @@ final class StatementRunner {
                 if (!statement.start(clock.instant(), backendPid, queryIds.incrementAndGet())) {
                     return;
                 }
-                outcome = execute(statement, connection);
+                outcome = statement.hangsUntilCancelled() ? hang(statement) : execute(statement, connection);
             } catch (WarehouseConnector.NoCredentialsException e) {
                 outcome = Outcome.failed(e.getMessage());
                 connectionUsable = false;
@@ -108,6 +108,12 @@ final class StatementRunner {
             publish(statement, outcome);
             statements.completed(statement);
         }
+    }
+
+    /** The hang-statements fault: hold the connection and run nothing until CancelStatement arrives. */
+    private static Outcome hang(TrackedStatement statement) throws InterruptedException {
+        statement.awaitCancelRequest();
+        return Outcome.aborted();
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.function.Predicate;
  * also forgets the oldest ended statements once more than {@link #MAX_RETAINED_STATEMENTS} are kept or
  * their result files together pass the byte budget. A forgotten statement answers
  * ResourceNotFoundException, as an expired one does in AWS; its result file is deleted outside the lock.
+ * A client token is remembered as long as its statement is: the service documents no shorter window.
  */
 final class StatementStore {
 
@@ -32,7 +33,7 @@ final class StatementStore {
     private final AtomicLong sequences = new AtomicLong();
 
     private final LinkedHashMap<String, TrackedStatement> byId = new LinkedHashMap<>();
-    private final Map<String, TrackedStatement> byClientToken = new HashMap<>();
+    private final Map<ClientToken, TokenUse> byClientToken = new HashMap<>();
     private final Set<String> active = new LinkedHashSet<>();
     private final Map<String, Long> resultBytesById = new HashMap<>();
     private long retainedResultBytes;
@@ -52,20 +53,38 @@ final class StatementStore {
         return sequences.incrementAndGet();
     }
 
-    synchronized Optional<TrackedStatement> findByClientToken(String clientToken) {
-        return Optional.ofNullable(byClientToken.get(clientToken));
+    /** The request that first used a client token, and the statement it started. */
+    private record TokenUse(ExecuteStatementRequest request, TrackedStatement statement) {}
+
+    /**
+     * The statement an earlier request with this token started, whatever its state now.
+     *
+     * @throws DataApiException ValidationException when that request had other parameters
+     */
+    synchronized Optional<TrackedStatement> findByClientToken(ClientToken clientToken, ExecuteStatementRequest request) {
+        TokenUse use = byClientToken.get(clientToken);
+        if (use == null) {
+            return Optional.empty();
+        }
+        if (!use.request().equals(request)) {
+            throw DataApiException.validation("ClientToken " + clientToken.token() + " was already used with "
+                    + "different parameters; a retry must repeat the request exactly, or use a new token.");
+        }
+        return Optional.of(use.statement());
     }
 
     /**
      * Admits a new statement, or returns the statement already submitted with the same client token.
      *
-     * @throws DataApiException ActiveStatementsExceededException when the active limit is reached
+     * @param request the request that submits it, kept with its client token to compare retries against
+     * @throws DataApiException ActiveStatementsExceededException when the active limit is reached, and
+     *                          ValidationException when the token was used with other parameters
      */
-    synchronized TrackedStatement registerOrExisting(TrackedStatement candidate) {
+    synchronized TrackedStatement registerOrExisting(TrackedStatement candidate, ExecuteStatementRequest request) {
         if (candidate.clientToken() != null) {
-            TrackedStatement existing = byClientToken.get(candidate.clientToken());
-            if (existing != null) {
-                return existing;
+            Optional<TrackedStatement> existing = findByClientToken(candidate.clientToken(), request);
+            if (existing.isPresent()) {
+                return existing.get();
             }
         }
         if (active.size() >= maxActiveStatements) {
@@ -75,7 +94,7 @@ final class StatementStore {
         byId.put(candidate.id(), candidate);
         active.add(candidate.id());
         if (candidate.clientToken() != null) {
-            byClientToken.put(candidate.clientToken(), candidate);
+            byClientToken.put(candidate.clientToken(), new TokenUse(request, candidate));
         }
         return candidate;
     }
@@ -194,7 +213,10 @@ final class StatementStore {
             forgotten.add(statement.result());
         }
         if (statement.clientToken() != null) {
-            byClientToken.remove(statement.clientToken(), statement);
+            TokenUse use = byClientToken.get(statement.clientToken());
+            if (use != null && use.statement() == statement) {
+                byClientToken.remove(statement.clientToken());
+            }
         }
         Long bytes = resultBytesById.remove(statement.id());
         if (bytes != null) {

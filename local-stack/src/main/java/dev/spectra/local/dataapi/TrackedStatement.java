@@ -4,13 +4,18 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * One submitted statement and its progress through {@link StatementStatus}. The runner thread moves it
  * forward; CancelStatement may end it early from a request thread. Every method holds the monitor only
- * to read or change fields: cancelling the JDBC statement (network I/O) happens outside it.
+ * to read or change fields: cancelling the JDBC statement (network I/O) happens outside it. Its end also
+ * completes a future, so a long-polling DescribeStatement parks on it without holding the monitor.
  */
 final class TrackedStatement {
 
@@ -25,8 +30,9 @@ final class TrackedStatement {
     private final WarehouseTarget target;
     private final String sessionId;
     private final String statementName;
-    private final String clientToken;
+    private final ClientToken clientToken;
     private final Instant createdAt;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     private StatementStatus status = StatementStatus.SUBMITTED;
     private Instant updatedAt;
@@ -43,10 +49,11 @@ final class TrackedStatement {
     private Statement running;
     private boolean cancelRequested;
     private int cancelsInFlight;
+    private boolean hangsUntilCancelled;
 
     TrackedStatement(String id, long sequence, String queryString, List<SqlParameter> parameters,
                      PreparedSql preparedSql, WarehouseTarget target, String sessionId, String statementName,
-                     String clientToken, Instant createdAt) {
+                     ClientToken clientToken, Instant createdAt) {
         this.id = requireNonNull(id, "id is null");
         this.sequence = sequence;
         this.queryString = requireNonNull(queryString, "queryString is null");
@@ -80,12 +87,43 @@ final class TrackedStatement {
         return sessionId;
     }
 
-    String clientToken() {
+    ClientToken clientToken() {
         return clientToken;
     }
 
     Instant createdAt() {
         return createdAt;
+    }
+
+    /** From the hang-statements fault: once started, it runs nothing and ends only when cancelled. */
+    synchronized void hangUntilCancelled() {
+        hangsUntilCancelled = true;
+    }
+
+    synchronized boolean hangsUntilCancelled() {
+        return hangsUntilCancelled;
+    }
+
+    /** Waits until CancelStatement (or shutdown) asks this statement to stop. */
+    synchronized void awaitCancelRequest() throws InterruptedException {
+        while (!cancelRequested && !status.isTerminal()) {
+            wait();
+        }
+    }
+
+    /**
+     * Waits until the statement ends or {@code atMost} passes, whichever comes first, and describes it
+     * then. Parks on the completion future, so a virtual thread waiting here holds no carrier thread.
+     */
+    StatementSnapshot awaitEnd(Duration atMost) throws InterruptedException {
+        try {
+            ended.get(atMost.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException stillRunning) {
+            // the wait is over: describe it as it is now
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException("the end of a statement is never exceptional", impossible);
+        }
+        return snapshot();
     }
 
     /** SUBMITTED -> PICKED; false when it was cancelled while queued. */
@@ -173,6 +211,7 @@ final class TrackedStatement {
             return new CancelDecision(false, status, null);
         }
         cancelRequested = true;
+        notifyAll();
         if (status != StatementStatus.STARTED) {
             end(StatementStatus.ABORTED, now, nanos);
             return new CancelDecision(true, null, null);
@@ -235,6 +274,7 @@ final class TrackedStatement {
         durationNanos = !picked ? 0 : Math.max(1, nanos - pickedAtNanos);
         running = null;
         notifyAll();
+        ended.complete(null);
     }
 
     @Override

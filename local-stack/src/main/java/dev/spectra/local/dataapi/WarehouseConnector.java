@@ -91,6 +91,20 @@ final class WarehouseConnector {
         }
     }
 
+    /**
+     * Breaks a connection from outside, even while a statement is executing on it, the way a dropped
+     * network connection does: the statement fails with the driver's I/O error.
+     */
+    void drop(Connection connection) {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException e) {
+            // abort refused or failed: closing it is the next best thing
+        } finally {
+            close(connection);
+        }
+    }
+
     void closeAll(List<Connection> connections) {
         connections.forEach(this::close);
     }

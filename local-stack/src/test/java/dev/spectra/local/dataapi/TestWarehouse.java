@@ -4,6 +4,7 @@ import dev.spectra.local.TestRepository;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
@@ -64,11 +65,27 @@ final class TestWarehouse implements AutoCloseable {
 
     /** The real SDK client, pointed at an emulator, as the query worker builds it. */
     static RedshiftDataClient clientFor(URI endpoint) {
+        return clientFor(endpoint, "local");
+    }
+
+    /** The same client signing as another caller (access key id), whose client tokens are its own. */
+    static RedshiftDataClient clientFor(URI endpoint, String accessKeyId) {
+        return RedshiftDataClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** A client that reports the emulator's first answer, where the default one retries throttling and 5xx. */
+    static RedshiftDataClient clientWithoutRetriesFor(URI endpoint) {
         return RedshiftDataClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(configuration -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
     }
 
