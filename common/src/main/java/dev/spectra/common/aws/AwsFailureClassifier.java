@@ -36,6 +36,8 @@ import static java.util.Objects.requireNonNull;
  * {@code ResourceNotFoundException}, so the {@link Dependency} called decides what those mean: from the
  * warehouse they are about the statement (it failed, or its result is gone: {@code QUERY_FAILED}); from
  * the job store they mean our request or our table is wrong ({@code INTERNAL_ERROR}).
+ * A service exception without error details (the SDK always fills them in; a hand-built fake may not)
+ * is judged by its HTTP status alone.
  *
  * <p><b>Client-side failures.</b> An {@link SdkClientException} is raised by the SDK itself, without an
  * answer from the service. Only some of them can heal by waiting: the network (an {@link IOException} or
