@@ -1,6 +1,9 @@
 package dev.spectra.deliveryworker.config;
 
+import dev.spectra.common.retry.Backoff;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -40,15 +43,18 @@ public record DeliveryProperties(
     }
 
     /**
-     * Exponential backoff, doubling from {@code initialBackoff} up to {@code maxBackoff}. Used for every
-     * Data API and DynamoDB call, and for redelivering a message whose job could not be read or written.
+     * Exponential backoff, doubling from {@code initialBackoff} up to {@code maxBackoff}, of which up to
+     * {@code jitter} is taken away at random (see {@link Backoff}). Used for every Data API and DynamoDB
+     * call, and for redelivering a message whose job could not be read or written.
      *
      * @param maxAttempts attempts in total, the first one included
+     * @param jitter      the fraction of each pause taken away at random, 0 to 1; 0.5 keeps at least half of it
      */
     public record Retry(
             @DefaultValue("4") @Min(1) @Max(10) int maxAttempts,
             @DefaultValue("200ms") @NotNull Duration initialBackoff,
-            @DefaultValue("5s") @NotNull Duration maxBackoff) {
+            @DefaultValue("5s") @NotNull Duration maxBackoff,
+            @DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double jitter) {
 
         public Retry {
             requireNonNull(initialBackoff, "initialBackoff is null");
@@ -57,15 +63,13 @@ public record DeliveryProperties(
                 throw new IllegalArgumentException("retry backoff must satisfy 0 <= initial-backoff <= max-backoff, was %s and %s"
                         .formatted(initialBackoff, maxBackoff));
             }
+            if (!(jitter >= 0 && jitter <= 1)) {
+                throw new IllegalArgumentException("spectra.delivery.retry.jitter must be between 0 and 1, was " + jitter);
+            }
         }
 
-        /** The pause before attempt {@code attempt + 1}, after {@code attempt} failed (1-based). */
-        public Duration backoffAfter(int attempt) {
-            Duration backoff = initialBackoff;
-            for (int i = 1; i < attempt && backoff.compareTo(maxBackoff) < 0; i++) {
-                backoff = backoff.multipliedBy(2);
-            }
-            return backoff.compareTo(maxBackoff) > 0 ? maxBackoff : backoff;
+        public Backoff backoff() {
+            return Backoff.exponential(initialBackoff, maxBackoff).withJitter(jitter);
         }
     }
 }

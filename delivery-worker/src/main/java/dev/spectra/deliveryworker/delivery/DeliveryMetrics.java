@@ -1,5 +1,6 @@
 package dev.spectra.deliveryworker.delivery;
 
+import dev.spectra.common.aws.Dependency;
 import dev.spectra.deliveryworker.config.DeliveryProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -1,11 +1,12 @@
 package dev.spectra.deliveryworker.delivery;
 
+import dev.spectra.common.aws.Dependency;
 import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
 import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.job.JobStore;
 import dev.spectra.common.messaging.StatementFinished;
-import dev.spectra.deliveryworker.jobs.JobStore;
 import dev.spectra.deliveryworker.messaging.JobEventPublisher;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -71,7 +72,7 @@ public class DeliveryPerformer {
     private DeliveryOutcome deliver(StatementFinished finished) {
         Optional<Job> loaded;
         try {
-            loaded = caller.call(Dependency.STORAGE, () -> jobs.load(finished.tenantId(), finished.jobId()));
+            loaded = caller.call(Dependency.STORAGE, () -> jobs.find(finished.tenantId(), finished.jobId()));
         } catch (DeliveryFailedException e) {
             throw new DeliveryDeferredException("could not read the job: " + e.failure().message(), e);
         }
@@ -99,7 +100,7 @@ public class DeliveryPerformer {
         } catch (RuntimeException e) {
             // A bug of ours must still end the job; a job left DELIVERING would never be looked at again.
             log.error("delivery failed unexpectedly", e);
-            failure = new Failure(ErrorCode.INTERNAL_ERROR, FailureClassifier.INTERNAL_ERROR_MESSAGE);
+            failure = new Failure(ErrorCode.INTERNAL_ERROR, Failure.INTERNAL_ERROR_MESSAGE);
         }
         try {
             return store(job, job.endWith(JobStatus.FAILED, failure.toJobError(), clock.instant()));

@@ -1,5 +1,6 @@
 package dev.spectra.deliveryworker.delivery;
 
+import dev.spectra.common.aws.Dependency;
 import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultResponse;
 
 import java.util.Iterator;

@@ -1,5 +1,9 @@
 package dev.spectra.deliveryworker.delivery;
 
+import dev.spectra.common.aws.AwsFailureClassifier;
+import dev.spectra.common.aws.Dependency;
+import dev.spectra.common.aws.Verdict;
+import dev.spectra.common.retry.Backoff;
 import dev.spectra.deliveryworker.config.DeliveryProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,26 +11,32 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
- * Calls a dependency, retrying what the {@link FailureClassifier} calls retryable with exponential
- * backoff. Runs on the listener thread: the attempts and backoff are bounded so that a record is
- * processed well within {@code max.poll.interval.ms}.
+ * Calls a dependency, retrying what the {@link AwsFailureClassifier} calls retryable with the shared
+ * {@link Backoff}. Runs on the listener thread: throttled and transient failures alike get a bounded
+ * number of attempts, so that a record is processed well within {@code max.poll.interval.ms}.
  */
 @Component
 public class RetryingCaller {
 
     private static final Logger log = LoggerFactory.getLogger(RetryingCaller.class);
 
-    private final FailureClassifier classifier;
-    private final DeliveryProperties.Retry retry;
+    private final AwsFailureClassifier classifier;
+    private final int maxAttempts;
+    private final Backoff backoff;
     private final Sleeper sleeper;
+    private final RandomGenerator jitter;
     private final DeliveryMetrics metrics;
 
-    public RetryingCaller(FailureClassifier classifier, DeliveryProperties delivery, Sleeper sleeper, DeliveryMetrics metrics) {
+    public RetryingCaller(AwsFailureClassifier classifier, DeliveryProperties delivery, Sleeper sleeper, RandomGenerator jitter,
+                          DeliveryMetrics metrics) {
         this.classifier = classifier;
-        this.retry = delivery.retry();
+        this.maxAttempts = delivery.retry().maxAttempts();
+        this.backoff = delivery.retry().backoff();
         this.sleeper = sleeper;
+        this.jitter = jitter;
         this.metrics = metrics;
     }
 
@@ -36,22 +46,23 @@ public class RetryingCaller {
             try {
                 return call.get();
             } catch (RuntimeException e) {
-                Failure failure = classifier.classify(dependency, e);
-                if (!failure.retryable() || attempt >= retry.maxAttempts()) {
+                Verdict verdict = classifier.classify(e, dependency);
+                Failure failure = Failure.of(dependency, verdict);
+                if (!verdict.isRetryable() || attempt >= maxAttempts) {
                     throw new DeliveryFailedException(failure, e);
                 }
-                Duration backoff = retry.backoffAfter(attempt);
-                log.warn("{} failed on attempt {} of {}, retrying in {}ms: {}",
-                        dependency.description(), attempt, retry.maxAttempts(), backoff.toMillis(), failure.message());
+                Duration pause = backoff.delayBefore(attempt, jitter);
+                log.warn("{} failed ({}) on attempt {} of {}, retrying in {}ms: {}",
+                        dependency.description(), verdict.kind(), attempt, maxAttempts, pause.toMillis(), failure.message());
                 metrics.retried(dependency);
-                pause(backoff, dependency, e);
+                pause(pause, dependency, e);
             }
         }
     }
 
-    private void pause(Duration backoff, Dependency dependency, RuntimeException cause) {
+    private void pause(Duration pause, Dependency dependency, RuntimeException cause) {
         try {
-            sleeper.sleep(backoff);
+            sleeper.sleep(pause);
         } catch (InterruptedException interrupted) {
             // Shutting down: the dependency did not fail the job, so leave it for the next consumer.
             Thread.currentThread().interrupt();

@@ -8,12 +8,14 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+
+import java.util.random.RandomGenerator;
 
 /**
  * The listener's one error handler. Failures of a delivery are stored on the job, so what reaches this
  * handler is either a message that cannot be read (straight to {@code <topic>.DLT}) or a
- * {@link DeliveryDeferredException} (redelivered with the delivery's retry backoff, then dead-lettered).
+ * {@link DeliveryDeferredException} (redelivered with the delivery's retry backoff, the same one every
+ * call uses, then dead-lettered).
  */
 @Configuration(proxyBeanMethods = false)
 public class KafkaErrorHandling {
@@ -22,12 +24,9 @@ public class KafkaErrorHandling {
     public static final String DEAD_LETTER_SUFFIX = ".DLT";
 
     @Bean
-    public DefaultErrorHandler errorHandler(KafkaOperations<Object, Object> kafka, DeliveryProperties delivery) {
+    public DefaultErrorHandler errorHandler(KafkaOperations<Object, Object> kafka, DeliveryProperties delivery, RandomGenerator jitter) {
         DeliveryProperties.Retry retry = delivery.retry();
-        ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retry.maxAttempts() - 1);
-        backOff.setInitialInterval(retry.initialBackoff().toMillis());
-        backOff.setMultiplier(2);
-        backOff.setMaxInterval(retry.maxBackoff().toMillis());
+        RedeliveryBackOff backOff = new RedeliveryBackOff(retry.backoff(), retry.maxAttempts(), jitter);
         // Same partition as the failed record: the dead-letter topic needs at least as many partitions.
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafka,
                 (record, exception) -> new TopicPartition(record.topic() + DEAD_LETTER_SUFFIX, record.partition()));

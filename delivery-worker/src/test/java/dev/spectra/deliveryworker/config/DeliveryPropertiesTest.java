@@ -1,15 +1,20 @@
 package dev.spectra.deliveryworker.config;
 
+import dev.spectra.common.retry.Backoff;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.util.unit.DataSize;
 
 import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DeliveryPropertiesTest {
+
+    private static final RandomGenerator ANY_RANDOM = new SplittableRandom(3);
 
     private final ApplicationContextRunner context = new ApplicationContextRunner().withUserConfiguration(Binding.class);
 
@@ -18,7 +23,7 @@ class DeliveryPropertiesTest {
         context.run(context -> {
             DeliveryProperties delivery = context.getBean(DeliveryProperties.class);
             assertThat(delivery.inlineMaxBytes()).isEqualTo(DataSize.ofKilobytes(256));
-            assertThat(delivery.retry()).isEqualTo(new DeliveryProperties.Retry(4, Duration.ofMillis(200), Duration.ofSeconds(5)));
+            assertThat(delivery.retry()).isEqualTo(new DeliveryProperties.Retry(4, Duration.ofMillis(200), Duration.ofSeconds(5), 0.5));
         });
     }
 
@@ -28,11 +33,12 @@ class DeliveryPropertiesTest {
                         "spectra.delivery.inline-max-bytes=100KB",
                         "spectra.delivery.retry.max-attempts=2",
                         "spectra.delivery.retry.initial-backoff=1s",
-                        "spectra.delivery.retry.max-backoff=3s")
+                        "spectra.delivery.retry.max-backoff=3s",
+                        "spectra.delivery.retry.jitter=0")
                 .run(context -> {
                     DeliveryProperties delivery = context.getBean(DeliveryProperties.class);
                     assertThat(delivery.inlineMaxBytes()).isEqualTo(DataSize.ofKilobytes(100));
-                    assertThat(delivery.retry()).isEqualTo(new DeliveryProperties.Retry(2, Duration.ofSeconds(1), Duration.ofSeconds(3)));
+                    assertThat(delivery.retry()).isEqualTo(new DeliveryProperties.Retry(2, Duration.ofSeconds(1), Duration.ofSeconds(3), 0));
                 });
     }
 
@@ -56,12 +62,26 @@ class DeliveryPropertiesTest {
 
     @Test
     void doublesBackoffUpToCeiling() {
-        DeliveryProperties.Retry retry = new DeliveryProperties.Retry(6, Duration.ofMillis(200), Duration.ofMillis(700));
+        Backoff backoff = new DeliveryProperties.Retry(6, Duration.ofMillis(200), Duration.ofMillis(700), 0).backoff();
 
-        assertThat(retry.backoffAfter(1)).isEqualTo(Duration.ofMillis(200));
-        assertThat(retry.backoffAfter(2)).isEqualTo(Duration.ofMillis(400));
-        assertThat(retry.backoffAfter(3)).isEqualTo(Duration.ofMillis(700));
-        assertThat(retry.backoffAfter(5)).isEqualTo(Duration.ofMillis(700));
+        assertThat(backoff.delayBefore(1, ANY_RANDOM)).isEqualTo(Duration.ofMillis(200));
+        assertThat(backoff.delayBefore(2, ANY_RANDOM)).isEqualTo(Duration.ofMillis(400));
+        assertThat(backoff.delayBefore(3, ANY_RANDOM)).isEqualTo(Duration.ofMillis(700));
+        assertThat(backoff.delayBefore(5, ANY_RANDOM)).isEqualTo(Duration.ofMillis(700));
+    }
+
+    @Test
+    void jitterTakesAwayAtMostItsShareOfEachPause() {
+        Backoff backoff = new DeliveryProperties.Retry(6, Duration.ofMillis(200), Duration.ofMillis(700), 0.5).backoff();
+
+        assertThat(backoff.delayBefore(2, ANY_RANDOM)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
+        assertThat(backoff.jitter()).isEqualTo(0.5);
+    }
+
+    @Test
+    void refusesJitterAboveOne() {
+        context.withPropertyValues("spectra.delivery.retry.jitter=1.5")
+                .run(context -> assertThat(context).hasFailed());
     }
 
     @EnableConfigurationProperties(DeliveryProperties.class)

@@ -1,5 +1,6 @@
 package dev.spectra.deliveryworker.delivery;
 
+import dev.spectra.common.aws.AwsFailureClassifier;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
 import dev.spectra.common.job.JobStatus;
@@ -23,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static dev.spectra.common.error.ErrorCode.INTERNAL_ERROR;
 import static dev.spectra.common.error.ErrorCode.QUERY_CANCELLED;
@@ -239,7 +241,7 @@ class DeliveryPerformerTest {
     @Test
     void defersWhenJobCannotBeRead() {
         Job job = jobs.save(aDeliveringJob().build());
-        jobs.failNextLoads(3, AwsErrors::dynamoDbThrottled);
+        jobs.failNextFinds(3, AwsErrors::dynamoDbThrottled);
 
         assertThatThrownBy(() -> performer().perform(finished(job))).isInstanceOf(DeliveryDeferredException.class);
 
@@ -288,9 +290,9 @@ class DeliveryPerformerTest {
 
     private DeliveryPerformer performer(DataSize inlineMaxBytes, StatementResults statementResults) {
         DeliveryProperties delivery = new DeliveryProperties(inlineMaxBytes,
-                new DeliveryProperties.Retry(3, Duration.ofMillis(100), Duration.ofSeconds(1)));
+                new DeliveryProperties.Retry(3, Duration.ofMillis(100), Duration.ofSeconds(1), 0));
         DeliveryMetrics metrics = new DeliveryMetrics(registry);
-        RetryingCaller caller = new RetryingCaller(new FailureClassifier(), delivery, sleeper, metrics);
+        RetryingCaller caller = new RetryingCaller(new AwsFailureClassifier(), delivery, sleeper, new SplittableRandom(1), metrics);
         return new DeliveryPerformer(jobs, statementResults, new ResultDocumentWriter(delivery), caller, events, metrics,
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }

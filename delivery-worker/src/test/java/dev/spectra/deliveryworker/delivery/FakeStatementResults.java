@@ -3,7 +3,6 @@ package dev.spectra.deliveryworker.delivery;
 import software.amazon.awssdk.services.redshiftdata.model.ColumnMetadata;
 import software.amazon.awssdk.services.redshiftdata.model.Field;
 import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultResponse;
-import software.amazon.awssdk.services.redshiftdata.model.ResourceNotFoundException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,7 +87,8 @@ public final class FakeStatementResults implements StatementResults {
         }
         List<GetStatementResultResponse> pages = results.get(statementId);
         if (pages == null) {
-            throw ResourceNotFoundException.builder().message("Query does not exist.").statusCode(400).build();
+            // With the error code the service sends: the shared classifier goes by it, not by the exception type.
+            throw AwsErrors.resultsGone();
         }
         return pages.get(nextToken == null ? 0 : Integer.parseInt(nextToken.substring(TOKEN_PREFIX.length())));
     }

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ResultDocumentWriterTest {
 
     private final ResultDocumentWriter writer = new ResultDocumentWriter(
-            new DeliveryProperties(DataSize.ofKilobytes(1), new DeliveryProperties.Retry(1, Duration.ZERO, Duration.ZERO)));
+            new DeliveryProperties(DataSize.ofKilobytes(1), new DeliveryProperties.Retry(1, Duration.ZERO, Duration.ZERO, 0)));
 
     @Test
     void writesEmptyResultWithColumnsAndNoRows() {

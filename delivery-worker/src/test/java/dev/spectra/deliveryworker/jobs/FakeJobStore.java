@@ -2,11 +2,15 @@ package dev.spectra.deliveryworker.jobs;
 
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobId;
+import dev.spectra.common.job.JobStore;
 import dev.spectra.common.job.JobTable;
+import dev.spectra.common.job.JobTable.JobKey;
 import dev.spectra.common.tenant.TenantId;
 
 import java.util.ArrayDeque;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -22,11 +26,9 @@ import java.util.function.UnaryOperator;
  */
 public final class FakeJobStore implements JobStore {
 
-    private record Key(TenantId tenantId, JobId jobId) {}
-
-    private final Map<Key, Job> jobs = new HashMap<>();
+    private final Map<JobKey, Job> jobs = new HashMap<>();
     private final List<Job> writes = new ArrayList<>();
-    private final Deque<Supplier<RuntimeException>> loadFailures = new ArrayDeque<>();
+    private final Deque<Supplier<RuntimeException>> findFailures = new ArrayDeque<>();
     private final Deque<Supplier<RuntimeException>> writeFailures = new ArrayDeque<>();
     private UnaryOperator<Job> anotherWriter;
 
@@ -46,9 +48,9 @@ public final class FakeJobStore implements JobStore {
         return List.copyOf(writes);
     }
 
-    public synchronized void failNextLoads(int times, Supplier<RuntimeException> failure) {
+    public synchronized void failNextFinds(int times, Supplier<RuntimeException> failure) {
         for (int i = 0; i < times; i++) {
-            loadFailures.add(failure);
+            findFailures.add(failure);
         }
     }
 
@@ -64,11 +66,11 @@ public final class FakeJobStore implements JobStore {
     }
 
     @Override
-    public synchronized Optional<Job> load(TenantId tenantId, JobId jobId) {
-        if (!loadFailures.isEmpty()) {
-            throw loadFailures.poll().get();
+    public synchronized Optional<Job> find(TenantId tenantId, JobId jobId) {
+        if (!findFailures.isEmpty()) {
+            throw findFailures.poll().get();
         }
-        return Optional.ofNullable(jobs.get(new Key(tenantId, jobId)));
+        return Optional.ofNullable(jobs.get(new JobKey(tenantId, jobId)));
     }
 
     @Override
@@ -91,7 +93,22 @@ public final class FakeJobStore implements JobStore {
         return Optional.of(written);
     }
 
-    private static Key key(Job job) {
-        return new Key(job.tenantId(), job.jobId());
+    /**
+     * The held jobs that have not ended and whose lease expired before {@code now}, soonest-expired first:
+     * what the index of active jobs holds. At most {@code limit} in all, which is within the contract's
+     * "at most {@code limit} per shard"; the fake has no shards.
+     */
+    @Override
+    public synchronized List<JobKey> expiredLeases(Instant now, int limit) {
+        return jobs.values().stream()
+                .filter(job -> job.lease() != null && job.lease().expiresAt().isBefore(now))
+                .sorted(Comparator.comparing(job -> job.lease().expiresAt()))
+                .limit(limit)
+                .map(FakeJobStore::key)
+                .toList();
+    }
+
+    private static JobKey key(Job job) {
+        return new JobKey(job.tenantId(), job.jobId());
     }
 }

@@ -2,13 +2,13 @@ package dev.spectra.deliveryworker.messaging;
 
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.job.JobStore;
 import dev.spectra.common.messaging.JobEvent;
 import dev.spectra.common.messaging.StatementFinished;
 import dev.spectra.common.messaging.Topics;
 import dev.spectra.deliveryworker.delivery.FakeStatementResults;
 import dev.spectra.deliveryworker.delivery.StatementResults;
 import dev.spectra.deliveryworker.jobs.FakeJobStore;
-import dev.spectra.deliveryworker.jobs.JobStore;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
