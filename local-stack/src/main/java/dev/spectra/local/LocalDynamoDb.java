@@ -23,6 +23,17 @@ public final class LocalDynamoDb implements AutoCloseable {
     private final DynamoDBProxyServer server;
     private final URI endpoint;
 
+    private static final int BIND_ATTEMPTS = 5;
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private LocalDynamoDb(DynamoDBProxyServer server, URI endpoint) {
         this.server = server;
         this.endpoint = endpoint;
@@ -34,14 +45,22 @@ public final class LocalDynamoDb implements AutoCloseable {
      */
     public static LocalDynamoDb start(Path nativeLibraries, List<Tenant> tenants) {
         System.setProperty("sqlite4java.library.path", nativeLibraries.toAbsolutePath().toString());
-        int port = FreePorts.next();
-        DynamoDBProxyServer server;
-        try {
-            server = ServerRunner.createServerFromCommandLineArgs(
-                    new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-            server.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not start DynamoDB Local", e);
+        DynamoDBProxyServer server = null;
+        int port = 0;
+        // A free port found now may be taken by another process before the server binds it: try a few.
+        for (int attempt = 1; server == null; attempt++) {
+            port = FreePorts.next();
+            try {
+                DynamoDBProxyServer candidate = ServerRunner.createServerFromCommandLineArgs(
+                        new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+                candidate.start();
+                server = candidate;
+            } catch (Exception e) {
+                if (attempt == BIND_ATTEMPTS || !isBindFailure(e)) {
+                    throw new IllegalStateException("could not start DynamoDB Local", e);
+                }
+                log.info("port {} was taken before DynamoDB Local could bind it; trying another", port);
+            }
         }
         LocalDynamoDb dynamoDb = new LocalDynamoDb(server, URI.create("http://127.0.0.1:" + port));
         try (DynamoDbClient client = LocalAws.dynamoDb(dynamoDb.endpoint)) {

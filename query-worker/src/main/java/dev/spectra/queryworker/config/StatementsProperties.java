@@ -1,5 +1,6 @@
 package dev.spectra.queryworker.config;
 
+import dev.spectra.common.retry.Backoff;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -39,16 +40,9 @@ public record StatementsProperties(
         }
     }
 
-    /** The wait before retry number {@code retry} (1 for the first retry): doubling, capped. */
-    public Duration backoffBefore(int retry) {
-        if (retry < 1) {
-            throw new IllegalArgumentException("retry must be positive: " + retry);
-        }
-        Duration backoff = retryBackoff;
-        for (int i = 1; i < retry && backoff.compareTo(maxRetryBackoff) < 0; i++) {
-            backoff = backoff.multipliedBy(2);
-        }
-        return backoff.compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : backoff;
+    /** Capped exponential backoff between retries, with equal jitter so that a fleet does not retry in step. */
+    public Backoff backoff() {
+        return Backoff.exponential(retryBackoff, maxRetryBackoff).withJitter(0.5);
     }
 
     private static void requirePositive(Duration value, String name) {

@@ -1,5 +1,6 @@
 package dev.spectra.queryworker.execution;
 
+import dev.spectra.common.aws.AwsFailureClassifier;
 import dev.spectra.common.job.JobStore;
 import dev.spectra.queryworker.config.LeasesProperties;
 import dev.spectra.queryworker.config.SchedulingProperties;
@@ -25,8 +26,8 @@ public class ExecutionConfiguration {
     }
 
     @Bean
-    FailureClassifier failureClassifier() {
-        return new FailureClassifier();
+    AwsFailureClassifier failureClassifier() {
+        return new AwsFailureClassifier();
     }
 
     @Bean
@@ -46,7 +47,7 @@ public class ExecutionConfiguration {
 
     @Bean
     JobPerformer jobPerformer(JobStore jobStore, Warehouse warehouse, StatementRequests requests, SessionPool sessions,
-            FairScheduler scheduler, JobMessages messages, FailureClassifier classifier, StatementsProperties statements,
+            FairScheduler scheduler, JobMessages messages, AwsFailureClassifier classifier, StatementsProperties statements,
             LeasesProperties leases, Clock clock, MeterRegistry meters) {
         return new JobPerformer(jobStore, warehouse, requests, sessions, scheduler, messages, classifier, statements,
                 leases, clock, meters);

@@ -1,5 +1,8 @@
 package dev.spectra.queryworker.execution;
 
+import dev.spectra.common.aws.AwsFailureClassifier;
+import dev.spectra.common.aws.Verdict;
+import dev.spectra.common.aws.Dependency;
 import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
@@ -13,6 +16,7 @@ import dev.spectra.queryworker.config.LeasesProperties;
 import dev.spectra.queryworker.config.StatementsProperties;
 import dev.spectra.queryworker.scheduling.FairScheduler;
 import dev.spectra.queryworker.session.EvictionReason;
+import dev.spectra.queryworker.session.NoSessionAvailableException;
 import dev.spectra.queryworker.session.SessionLease;
 import dev.spectra.queryworker.session.SessionPool;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -63,14 +68,15 @@ public final class JobPerformer {
     private final SessionPool sessions;
     private final FairScheduler scheduler;
     private final JobMessages messages;
-    private final FailureClassifier classifier;
+    private final AwsFailureClassifier classifier;
     private final StatementsProperties statements;
     private final LeasesProperties leases;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final RandomGenerator random = RandomGenerator.getDefault();
 
     public JobPerformer(JobStore jobs, Warehouse warehouse, StatementRequests requests, SessionPool sessions,
-            FairScheduler scheduler, JobMessages messages, FailureClassifier classifier, StatementsProperties statements,
+            FairScheduler scheduler, JobMessages messages, AwsFailureClassifier classifier, StatementsProperties statements,
             LeasesProperties leases, Clock clock, MeterRegistry meters) {
         this.jobs = requireNonNull(jobs, "jobs is null");
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
@@ -115,7 +121,7 @@ public final class JobPerformer {
     private Optional<Job> claim(TenantId tenantId, JobId jobId) {
         Optional<Job> found;
         try {
-            found = untilDone("load the job", Instant.now(clock).plus(leases.duration()), () -> jobs.find(tenantId, jobId));
+            found = untilDone("load the job", Instant.now(clock).plus(leases.duration()), Dependency.STORAGE, () -> jobs.find(tenantId, jobId));
         } catch (RuntimeException | InterruptedException e) {
             log.warn("could not load the job ({}); its lease will bring it back", describe(e));
             return Optional.empty();
@@ -136,7 +142,7 @@ public final class JobPerformer {
         }
         Duration term = job.status() == JobStatus.DELIVERING ? leases.deliveryGrace() : leases.duration();
         try {
-            Optional<Job> claimed = untilDone("claim the job", now.plus(leases.duration()),
+            Optional<Job> claimed = untilDone("claim the job", now.plus(leases.duration()), Dependency.STORAGE,
                     () -> jobs.replace(job, job.leasedTo(leases.workerId(), now.plus(term))));
             if (claimed.isEmpty()) {
                 log.info("another worker claimed the job first");
@@ -238,9 +244,9 @@ public final class JobPerformer {
                 meters.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", "ok").increment();
                 return Optional.of(new Started(statementId, lease));
             } catch (RuntimeException e) {
-                FailureClassifier.Failure failure = classifier.classify(e, warm);
+                Verdict failure = warm ? classifier.classifyExecuteOnSession(e) : classifier.classify(e, Dependency.WAREHOUSE);
                 meters.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", failure.kind().name().toLowerCase()).increment();
-                if (failure.kind() == FailureClassifier.Kind.SESSION_REFUSED && refusedSessions < 3) {
+                if (failure.kind() == Verdict.Kind.SESSION_REFUSED && refusedSessions < 3) {
                     log.info("the warehouse refused {} ({}); the next attempt opens a new session", lease, describe(e));
                     lease.reopen();
                     lease.release();
@@ -248,7 +254,7 @@ public final class JobPerformer {
                     continue;
                 }
                 lease.release();
-                if (!failure.isTransient()) {
+                if (!failure.isRetryable()) {
                     log.info("statement not started: {} ({})", failure.code(), describe(e));
                     end(run, JobStatus.FAILED, JobError.of(failure.code(), failure.message()));
                     return Optional.empty();
@@ -258,7 +264,7 @@ public final class JobPerformer {
                             "the warehouse did not take the statement before the job's deadline: " + failure.message()));
                     return Optional.empty();
                 }
-                Duration wait = statements.backoffBefore(Math.min(attempt, 30));
+                Duration wait = statements.backoff().delayBefore(Math.min(attempt, 30), random);
                 log.info("the warehouse did not take the statement ({}); attempt {}, retrying in {}", describe(e), attempt, readable(wait));
                 run.pause(wait);
             }
@@ -280,7 +286,9 @@ public final class JobPerformer {
                 run.keepLease();
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException refused && classifier.classify(refused, false).isTransient() && !run.pastDeadline()) {
+                boolean retryable = cause instanceof NoSessionAvailableException
+                        || cause instanceof RuntimeException refused && classifier.classify(refused, Dependency.WAREHOUSE).isRetryable();
+                if (retryable && !run.pastDeadline()) {
                     run.pause(statements.retryBackoff());
                     continue;
                 }
@@ -311,7 +319,7 @@ public final class JobPerformer {
                             () -> warehouse.describeStatement(statementId));
                 } catch (RuntimeException lost) {
                     end(run, JobStatus.FAILED, JobError.of(ErrorCode.WAREHOUSE_UNAVAILABLE,
-                            "the warehouse no longer answers for the statement: " + classifier.classify(lost, false).message()));
+                            "the warehouse no longer answers for the statement: " + classifier.classify(lost, Dependency.WAREHOUSE).message()));
                     return;
                 }
                 switch (description.status() == null ? "" : description.status().toString()) {
@@ -429,6 +437,10 @@ public final class JobPerformer {
      * failure is thrown. A fatal failure is thrown at once.
      */
     private <T> T untilDone(String what, Instant deadline, Callable<T> call) throws InterruptedException {
+        return untilDone(what, deadline, Dependency.WAREHOUSE, call);
+    }
+
+    private <T> T untilDone(String what, Instant deadline, Dependency dependency, Callable<T> call) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.call();
@@ -436,8 +448,8 @@ public final class JobPerformer {
                 throw e;
             } catch (Exception e) {
                 RuntimeException failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
-                boolean retryable = e instanceof BrokerUnavailable || classifier.isTransient(failure);
-                Duration wait = statements.backoffBefore(Math.min(attempt, 30));
+                boolean retryable = e instanceof BrokerUnavailable || classifier.classify(failure, dependency).isRetryable();
+                Duration wait = statements.backoff().delayBefore(Math.min(attempt, 30), random);
                 if (!retryable || clock.instant().plus(wait).isAfter(deadline)) {
                     throw failure;
                 }
@@ -498,7 +510,8 @@ public final class JobPerformer {
         void write(Job next, Duration term) throws InterruptedException {
             Job leased = term == null ? next : next.leasedTo(leases.workerId(), clock.instant().plus(term));
             Job current = job;
-            Optional<Job> written = untilDone("write the job", clock.instant().plus(leases.duration()), () -> jobs.replace(current, leased));
+            Optional<Job> written = untilDone("write the job", clock.instant().plus(leases.duration()), Dependency.STORAGE,
+                    () -> jobs.replace(current, leased));
             if (written.isEmpty()) {
                 throw new LeaseLost("the job changed under this worker (version " + current.version() + ")");
             }

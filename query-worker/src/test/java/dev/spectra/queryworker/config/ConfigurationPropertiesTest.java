@@ -88,8 +88,8 @@ class ConfigurationPropertiesTest {
 
         assertThat(defaults).isEqualTo(new StatementsProperties(
                 Duration.ofSeconds(2), Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10)));
-        assertThat(List.of(defaults.backoffBefore(1), defaults.backoffBefore(2), defaults.backoffBefore(6), defaults.backoffBefore(60)))
-                .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        assertThat(defaults.backoff()).isEqualTo(new dev.spectra.common.retry.Backoff(
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0, 0.5));
     }
 
     @Test

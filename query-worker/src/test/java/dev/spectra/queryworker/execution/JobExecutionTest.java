@@ -346,7 +346,7 @@ class JobExecutionTest {
 
     @Test
     void retriesThrottledExecuteUntilTheWarehouseTakesIt() {
-        worker.warehouse.failNextExecutes(FakeWarehouse.throttled(), SdkClientException.create("connection reset"));
+        worker.warehouse.failNextExecutes(FakeWarehouse.throttled(), SdkClientException.builder().message("connection reset").cause(new java.io.IOException("Connection reset")).build());
         Job job = aQueuedJob().build();
 
         await().until(worker.submit(job)::finished);
@@ -439,7 +439,7 @@ class JobExecutionTest {
 
     @Test
     void waitsForTheJobTableWhileItIsThrottled() {
-        worker.jobs.failNextCalls(SdkClientException.create("timeout"), SdkClientException.create("timeout"));
+        worker.jobs.failNextCalls(unreachable(), unreachable());
         Job job = aQueuedJob().build();
 
         await().until(worker.submit(job)::finished);
@@ -549,5 +549,10 @@ class JobExecutionTest {
         assertThat(worker.warehouse.executeRequests()).hasSize(3);
         assertThat(worker.warehouse.executeRequests().get(2).dbUser()).isEqualTo("globex_reader");
         assertThat(worker.gauge("spectra.scheduler.waiting")).isEqualTo(8);
+    }
+
+    private static SdkClientException unreachable() {
+        return SdkClientException.builder().message("Unable to execute HTTP request")
+                .cause(new java.net.SocketTimeoutException("Read timed out")).build();
     }
 }

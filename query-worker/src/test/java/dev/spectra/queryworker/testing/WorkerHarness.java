@@ -1,5 +1,6 @@
 package dev.spectra.queryworker.testing;
 
+import dev.spectra.common.aws.AwsFailureClassifier;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobTable.JobKey;
@@ -10,7 +11,6 @@ import dev.spectra.queryworker.config.SchedulingProperties;
 import dev.spectra.queryworker.config.SessionsProperties;
 import dev.spectra.queryworker.config.StatementsProperties;
 import dev.spectra.queryworker.config.WarehouseProperties;
-import dev.spectra.queryworker.execution.FailureClassifier;
 import dev.spectra.queryworker.execution.JobPerformer;
 import dev.spectra.queryworker.execution.JobThreads;
 import dev.spectra.queryworker.execution.LeaseSweeper;
@@ -80,7 +80,7 @@ public final class WorkerHarness implements AutoCloseable {
         threads = new JobThreads(scheduling, meters);
         performer = new JobPerformer(jobs, this.warehouse,
                 new StatementRequests(new WarehouseProperties("spectra", null, "dev"), sessionSettings),
-                sessions, scheduler, messages, new FailureClassifier(), statementSettings, leaseSettings, clock, meters);
+                sessions, scheduler, messages, new AwsFailureClassifier(), statementSettings, leaseSettings, clock, meters);
         sweeper = new LeaseSweeper(jobs, performer, threads, platformScheduler, leaseSettings, clock, meters);
         sessions.start();
         threads.start();
