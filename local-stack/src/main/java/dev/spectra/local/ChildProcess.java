@@ -89,6 +89,17 @@ final class ChildProcess implements AutoCloseable {
         return name;
     }
 
+    /** SIGKILL, as a crash or an OOM killer would: no shutdown hook runs. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("Killed {} (pid {})", name, process.pid());
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) {

@@ -54,7 +54,8 @@ public final class LocalStack implements AutoCloseable {
     private LocalDynamoDb dynamoDb;
     private LocalS3 s3;
     private DataApiEmulator dataApi;
-    private final Map<String, URI> managementEndpoints = new HashMap<>();
+    private final Map<String, URI> managementEndpoints = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, ServiceInstance> services = new java.util.concurrent.ConcurrentHashMap<>();
 
     private LocalStack(LocalStackSettings settings) {
         this.settings = settings;
@@ -152,31 +153,93 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startServices() {
-        List<ChildProcess> services = new ArrayList<>();
-        for (String module : SERVICE_MODULES) {
-            int port = module.equals(GATEWAY_MODULE) ? settings.gatewayPort() : FreePorts.next();
-            List<String> command = new ArrayList<>();
-            command.add(ChildProcess.javaExecutable());
-            command.addAll(SERVICE_JVM_OPTIONS);
-            command.add("-jar");
-            command.add(settings.serviceJar(module).toString());
-            command.addAll(serviceArguments(module, port));
-            Map<String, String> environment = new HashMap<>(LocalAws.environment());
-            if (module.equals(GATEWAY_MODULE)) {
-                environment.put("SPECTRA_GATEWAY_AUTH_HMAC_SECRET", tokens.secret());
-            }
-            services.add(ChildProcess.start(module, command, environment, settings.logDirectory().resolve(module + ".log")));
-            managementEndpoints.put(module, URI.create("http://127.0.0.1:" + port + "/actuator"));
-        }
-        // Each service drains its own work on SIGTERM; they need not wait for one another.
-        track((AutoCloseable) () -> services.parallelStream().forEach(ChildProcess::close));
-        List<CompletableFuture<Void>> ready = services.stream()
-                .map(service -> CompletableFuture.runAsync(() -> service.awaitReady(
-                        managementEndpoints.get(service.name()).resolve("/actuator/health"),
-                        response -> response.statusCode() == 200, SERVICE_START_TIMEOUT)))
+        track((AutoCloseable) () -> List.copyOf(services.values()).parallelStream().forEach(ServiceInstance::stop));
+        List<CompletableFuture<Void>> ready = SERVICE_MODULES.stream()
+                .map(module -> CompletableFuture.runAsync(() -> launch(module, module,
+                        module.equals(GATEWAY_MODULE) ? settings.gatewayPort() : FreePorts.next())))
                 .toList();
         ready.forEach(LocalStack::await);
         throwFirstFailure(ready.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Starts one more instance of a worker module (a fleet of two or more), on its own management port and
+     * log file, and waits until it is ready. Returns its instance name, e.g. {@code query-worker-2}.
+     */
+    public String startAnother(String module) {
+        if (!SERVICE_MODULES.contains(module) || module.equals(GATEWAY_MODULE)) {
+            throw new IllegalArgumentException("only worker modules run as fleets: " + module);
+        }
+        String instance;
+        synchronized (services) {
+            int number = 2;
+            while (services.containsKey(module + "-" + number)) {
+                number++;
+            }
+            instance = module + "-" + number;
+            services.put(instance, ServiceInstance.PENDING);
+        }
+        launch(module, instance, FreePorts.next());
+        return instance;
+    }
+
+    /** kill -9: the instance dies at once, leaving its leases, sessions and uncommitted records behind. */
+    public void kill(String instance) {
+        service(instance).process().kill();
+    }
+
+    /** Starts a killed or stopped instance again, with the same command line, and waits until it is ready. */
+    public void restart(String instance) {
+        ServiceInstance stopped = service(instance);
+        launch(stopped.module(), instance, stopped.port());
+    }
+
+    /** Every service instance this stack started, by name (the modules' names, and e.g. query-worker-2). */
+    public List<String> serviceInstances() {
+        return List.copyOf(services.keySet());
+    }
+
+    /** How many statements with exactly this SQL text reached the warehouse. */
+    public long warehouseExecutionsOf(String sql) {
+        return dataApi.executionsOf(sql);
+    }
+
+    private ServiceInstance service(String instance) {
+        ServiceInstance service = services.get(instance);
+        if (service == null || service == ServiceInstance.PENDING) {
+            throw new IllegalArgumentException("no such service instance: " + instance);
+        }
+        return service;
+    }
+
+    private void launch(String module, String instance, int port) {
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaExecutable());
+        command.addAll(SERVICE_JVM_OPTIONS);
+        command.add("-jar");
+        command.add(settings.serviceJar(module).toString());
+        command.addAll(serviceArguments(module, port));
+        Map<String, String> environment = new HashMap<>(LocalAws.environment());
+        if (module.equals(GATEWAY_MODULE)) {
+            environment.put("SPECTRA_GATEWAY_AUTH_HMAC_SECRET", tokens.secret());
+        }
+        ChildProcess process = ChildProcess.start(instance, command, environment, settings.logDirectory().resolve(instance + ".log"));
+        URI management = URI.create("http://127.0.0.1:" + port + "/actuator");
+        services.put(instance, new ServiceInstance(module, port, process));
+        managementEndpoints.put(instance, management);
+        process.awaitReady(management.resolve("/actuator/health"), response -> response.statusCode() == 200, SERVICE_START_TIMEOUT);
+    }
+
+    /** One running (or killed) service process. */
+    private record ServiceInstance(String module, int port, ChildProcess process) {
+        /** A name taken while its instance starts. */
+        static final ServiceInstance PENDING = new ServiceInstance("", 0, null);
+
+        void stop() {
+            if (process != null) {
+                process.close();
+            }
+        }
     }
 
     private List<String> serviceArguments(String module, int port) {

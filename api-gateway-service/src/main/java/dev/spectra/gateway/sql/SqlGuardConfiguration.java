@@ -40,6 +40,10 @@ public class SqlGuardConfiguration {
                       @Qualifier("sqlParseWatchdog") ScheduledExecutorService sqlParseWatchdog,
                       GatewayProperties gateway, SqlGuardProperties properties, MeterRegistry meters) {
         TenantBulkhead bulkhead = new TenantBulkhead(sqlParserPool, properties.parsesPerTenant(), properties.queuedParsesPerTenant());
-        return new SqlGuard(bulkhead, sqlParseWatchdog, gateway.sqlParseTimeout(), properties, meters);
+        SqlGuard guard = new SqlGuard(bulkhead, sqlParseWatchdog, gateway.sqlParseTimeout(), properties, meters);
+        // JSqlParser's generated parser takes a second or more to load and warm up; pay that at startup,
+        // not in the first tenant's request (where it also counts against the parse timeout).
+        guard.inspect("SELECT count(*) FROM warm_up WHERE x IN (SELECT 1) GROUP BY 1");
+        return guard;
     }
 }

@@ -3,6 +3,7 @@ package dev.spectra.deliveryworker.aws;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
@@ -33,8 +34,13 @@ public class AwsClientsConfiguration {
                 .build();
     }
 
+    /**
+     * The SDK does not retry: the delivery worker retries each call itself, classified once and with the
+     * shared backoff ({@code spectra.delivery.retry.*}); SDK retries on top would multiply the attempts.
+     */
     private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, AwsProperties aws, Optional<URI> endpoint) {
         builder.region(Region.of(aws.region()));
+        builder.overrideConfiguration(configuration -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()));
         endpoint.ifPresent(builder::endpointOverride);
         return builder;
     }

@@ -80,13 +80,14 @@ public final class DataApiEmulator implements AutoCloseable {
     private final DataApiFaults faults;
     private final Clock clock;
     private final ResultSpoolDirectory spool;
+    private final StatementRunner runner;
     private final URI endpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DataApiEmulator(HttpServer server, ExecutorService httpExecutor, ThreadPoolExecutor statementExecutor,
                             ScheduledExecutorService housekeeping, StatementStore statements,
                             SessionRegistry sessions, WarehouseConnector connector, DataApiService service,
-                            DataApiFaults faults, Clock clock, ResultSpoolDirectory spool) {
+                            DataApiFaults faults, Clock clock, ResultSpoolDirectory spool, StatementRunner runner) {
         this.server = server;
         this.httpExecutor = httpExecutor;
         this.statementExecutor = statementExecutor;
@@ -98,6 +99,7 @@ public final class DataApiEmulator implements AutoCloseable {
         this.faults = faults;
         this.clock = clock;
         this.spool = spool;
+        this.runner = runner;
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -144,7 +146,7 @@ public final class DataApiEmulator implements AutoCloseable {
         server.setExecutor(httpExecutor);
 
         DataApiEmulator emulator = new DataApiEmulator(server, httpExecutor, statementExecutor, housekeeping,
-                statements, sessions, connector, service, faults, clock, spool);
+                statements, sessions, connector, service, faults, clock, spool, runner);
         housekeeping.scheduleWithFixedDelay(emulator::housekeep, HOUSEKEEPING_INTERVAL.toMillis(),
                 HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         server.start();
@@ -159,6 +161,11 @@ public final class DataApiEmulator implements AutoCloseable {
     /** The faults tests arm at run time; none are armed at start. */
     public DataApiFaults faults() {
         return faults;
+    }
+
+    /** How many statements with exactly this SQL text the warehouse started: a client token repeated runs nothing. */
+    public long executionsOf(String sql) {
+        return runner.executionsOf(sql);
     }
 
     /** DescribeStatement and GetStatementResult requests parked in a long poll right now. */

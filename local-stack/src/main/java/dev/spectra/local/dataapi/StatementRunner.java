@@ -19,7 +19,10 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,6 +50,8 @@ final class StatementRunner {
     private final int fetchRows;
     private final Clock clock;
     private final AtomicLong queryIds = new AtomicLong();
+    /** How often each SQL text reached the warehouse: what "ran once" means to a test. */
+    private final Map<String, LongAdder> executions = new ConcurrentHashMap<>();
 
     StatementRunner(WarehouseConnector connector, SessionRegistry sessions, StatementStore statements,
                     ResultSetReader reader, int fetchRows, Clock clock) {
@@ -82,6 +87,7 @@ final class StatementRunner {
                 if (!statement.start(clock.instant(), backendPid, queryIds.incrementAndGet())) {
                     return;
                 }
+                executions.computeIfAbsent(statement.queryString(), ignored -> new LongAdder()).increment();
                 outcome = statement.hangsUntilCancelled() ? hang(statement) : execute(statement, connection);
             } catch (WarehouseConnector.NoCredentialsException e) {
                 outcome = Outcome.failed(e.getMessage());
@@ -121,6 +127,11 @@ final class StatementRunner {
      * so that its result can be read through a cursor ({@code fetchRows} at a time) instead of being
      * buffered whole by the driver; the connection goes back to autocommit afterwards, as a session expects.
      */
+    long executionsOf(String sql) {
+        LongAdder count = executions.get(sql);
+        return count == null ? 0 : count.sum();
+    }
+
     private Outcome execute(TrackedStatement statement, Connection connection)
             throws SQLException, InterruptedException {
         PreparedSql sql = statement.preparedSql();

@@ -75,6 +75,10 @@ final class TrackedStatement {
         return sequence;
     }
 
+    String queryString() {
+        return queryString;
+    }
+
     PreparedSql preparedSql() {
         return preparedSql;
     }

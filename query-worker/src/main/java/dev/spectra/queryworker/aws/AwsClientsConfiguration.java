@@ -3,6 +3,7 @@ package dev.spectra.queryworker.aws;
 import dev.spectra.queryworker.config.AwsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -11,14 +12,20 @@ import software.amazon.awssdk.services.redshiftdata.RedshiftDataClientBuilder;
 
 /**
  * The real SDK clients. Locally only the endpoints differ; credentials come from the default provider chain.
- * Synchronous clients suffice: every call is short and runs on the bounded AWS-call pool.
+ * Synchronous clients: every call runs on a job's virtual thread.
+ *
+ * <p>The SDK does not retry. Each job retries its own calls, classified once, with backoff and until the
+ * job's deadline; the SDK's retries on top would multiply every attempt (three SDK attempts for each of
+ * the job's) and hide throttling from the job's own backoff.
  */
 @Configuration(proxyBeanMethods = false)
 public class AwsClientsConfiguration {
 
     @Bean(destroyMethod = "close")
     RedshiftDataClient redshiftDataClient(AwsProperties aws) {
-        RedshiftDataClientBuilder builder = RedshiftDataClient.builder().region(Region.of(aws.region()));
+        RedshiftDataClientBuilder builder = RedshiftDataClient.builder()
+                .region(Region.of(aws.region()))
+                .overrideConfiguration(configuration -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (aws.endpoints().redshiftData() != null) {
             builder.endpointOverride(aws.endpoints().redshiftData());
         }
@@ -27,7 +34,9 @@ public class AwsClientsConfiguration {
 
     @Bean(destroyMethod = "close")
     DynamoDbClient dynamoDbClient(AwsProperties aws) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder().region(Region.of(aws.region()));
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .region(Region.of(aws.region()))
+                .overrideConfiguration(configuration -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (aws.endpoints().dynamodb() != null) {
             builder.endpointOverride(aws.endpoints().dynamodb());
         }
