@@ -44,6 +44,8 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         try {
             run(args);
+            // Some embedded components leave non-daemon threads behind after they stop.
+            System.exit(0);
         } catch (IllegalArgumentException e) {
             CONSOLE.println("bench: " + e.getMessage());
             System.exit(2);

@@ -76,7 +76,8 @@ final class NoisyNeighbour implements Scenario {
             }));
             TenantApp.sleep(FLOOD_RAMP);
             List<Double> samples = new ArrayList<>();
-            for (int i = 0; i < sizes.noisySamples(); i++) {
+            long windowEnd = System.nanoTime() + sizes.noisyWindow().toNanos();
+            for (int i = 0; i < sizes.noisySamples() && System.nanoTime() < windowEnd; i++) {
                 samples.add(sample(context));
                 if (i % 5 == 0) {
                     acmeRunning.add(context.warehouse().running(List.of(context.acmeUser())));
@@ -101,6 +102,7 @@ final class NoisyNeighbour implements Scenario {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("victim", context.globex().tenant() + ": " + TRIVIAL);
         parameters.put("samples_each", sizes.noisySamples());
+        parameters.put("loaded_window_s", sizes.noisyWindow().toSeconds());
         parameters.put("poll_interval_ms", sizes.pollInterval().toMillis());
         parameters.put("flood_tenant", context.acme().tenant());
         parameters.put("flood_heavy_sql", HEAVY);

@@ -13,14 +13,15 @@ import java.time.Duration;
  * @param drainSubmitters   drain: submitting threads per tenant
  * @param directClients     drain: closed-loop Data API clients of the baseline
  * @param noisySamples      noisy-neighbour: globex round trips unloaded, and again while acme floods
+ * @param noisyWindow       noisy-neighbour: the loaded samples stop early when this much time has passed
  * @param floodHeavy        noisy-neighbour: acme's heavy queries in flight at once
  * @param floodBurst        noisy-neighbour: acme's trivial queries per burst (one burst a second at most)
  * @param slowStatements    in-flight: slow statements submitted at once
  * @param slowRows          in-flight: rows each slow statement counts
  */
 public record Sizes(String mode, Duration pollInterval, int warmUp, int trivialSamples, int drainJobs, int drainSubmitters,
-                    int directClients, int noisySamples, int floodHeavy, int floodBurst, int slowStatements, long slowRows) {
+                    int directClients, int noisySamples, Duration noisyWindow, int floodHeavy, int floodBurst, int slowStatements, long slowRows) {
 
-    public static final Sizes QUICK = new Sizes("quick", Duration.ofMillis(10), 10, 40, 100, 4, 8, 25, 4, 20, 16, 20_000_000);
-    public static final Sizes FULL = new Sizes("full", Duration.ofMillis(10), 50, 500, 500, 8, 16, 200, 8, 20, 64, 20_000_000);
+    public static final Sizes QUICK = new Sizes("quick", Duration.ofMillis(10), 10, 40, 100, 4, 8, 25, Duration.ofSeconds(30), 4, 20, 16, 20_000_000);
+    public static final Sizes FULL = new Sizes("full", Duration.ofMillis(10), 50, 500, 500, 8, 16, 200, Duration.ofMinutes(5), 8, 20, 64, 20_000_000);
 }
