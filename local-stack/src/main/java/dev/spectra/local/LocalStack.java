@@ -105,6 +105,11 @@ public final class LocalStack implements AutoCloseable {
         return dynamoDb.endpoint();
     }
 
+    /** The Redshift Data API emulator the query worker talks to, e.g. for a client that bypasses Spectra. */
+    public URI dataApiEndpoint() {
+        return dataApi.endpoint();
+    }
+
     /** Each service's actuator base URL, e.g. for {@code /actuator/prometheus}. */
     public Map<String, URI> managementEndpoints() {
         return Map.copyOf(managementEndpoints);

@@ -1,0 +1,65 @@
+package dev.spectra.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/** Reads one gauge from a service's {@code /actuator/prometheus} (summed over its tags). */
+final class Prometheus {
+
+    private final HttpClient http;
+    private final URI scrape;
+
+    Prometheus(HttpClient http, URI actuator) {
+        this.http = http;
+        this.scrape = URI.create(actuator + "/prometheus");
+    }
+
+    /** The first of {@code names} the service exports, with its value. */
+    record Reading(String name, double value) {
+    }
+
+    java.util.Optional<Reading> first(List<String> names) {
+        String text = scrapeText();
+        for (String name : names) {
+            OptionalDouble value = parse(text, name);
+            if (value.isPresent()) {
+                return java.util.Optional.of(new Reading(name, value.getAsDouble()));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    static OptionalDouble parse(String exposition, String name) {
+        double sum = 0;
+        boolean found = false;
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).strip());
+                found = true;
+            }
+        }
+        return found ? OptionalDouble.of(sum) : OptionalDouble.empty();
+    }
+
+    private String scrapeText() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(scrape).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(scrape + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException(scrape + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

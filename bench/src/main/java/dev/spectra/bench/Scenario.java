@@ -1,0 +1,12 @@
+package dev.spectra.bench;
+
+/** One benchmark: measures Spectra and its baseline in the same run. */
+interface Scenario {
+
+    String name();
+
+    /** One sentence for the report: what is measured against what. */
+    String description();
+
+    ScenarioResult run(BenchContext context) throws Exception;
+}
