@@ -19,6 +19,7 @@ import dev.spectra.queryworker.session.EvictionReason;
 import dev.spectra.queryworker.session.NoSessionAvailableException;
 import dev.spectra.queryworker.session.SessionLease;
 import dev.spectra.queryworker.session.SessionPool;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 import static java.util.Objects.requireNonNull;
@@ -74,6 +76,7 @@ public final class JobPerformer {
     private final Clock clock;
     private final MeterRegistry meters;
     private final RandomGenerator random = RandomGenerator.getDefault();
+    private final AtomicInteger followed = new AtomicInteger();
 
     public JobPerformer(JobStore jobs, Warehouse warehouse, StatementRequests requests, SessionPool sessions,
             FairScheduler scheduler, JobMessages messages, AwsFailureClassifier classifier, StatementsProperties statements,
@@ -89,6 +92,9 @@ public final class JobPerformer {
         this.leases = requireNonNull(leases, "leases is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.meters = requireNonNull(meters, "meters is null");
+        Gauge.builder("spectra.statements.tracked", followed, AtomicInteger::get)
+                .description("Statements this worker is following in the warehouse")
+                .register(meters);
     }
 
     /** A request record arrived: claim its job, acknowledge the record, run the job. Blocks until the job left this worker. */
@@ -310,6 +316,7 @@ public final class JobPerformer {
         String statementId = run.job.statementId();
         Instant followingSince = clock.instant();
         boolean endedOnSession = false;
+        followed.incrementAndGet();
         try {
             while (true) {
                 run.keepLease();
@@ -352,6 +359,7 @@ public final class JobPerformer {
                 }
             }
         } finally {
+            followed.decrementAndGet();
             if (lease != null && !endedOnSession) {
                 // Cancelled, timed out, lost or handed over: the session's state is unknown.
                 lease.discard(EvictionReason.ABANDONED);
