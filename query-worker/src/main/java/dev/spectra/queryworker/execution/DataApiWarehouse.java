@@ -4,6 +4,11 @@ import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
 import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementResponse;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementResponse;
+import software.amazon.awssdk.services.redshiftdata.model.StatementData;
+import software.amazon.awssdk.services.redshiftdata.model.StatusString;
+
+import java.util.Comparator;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,5 +34,14 @@ public final class DataApiWarehouse implements Warehouse {
     @Override
     public void cancelStatement(String statementId) {
         dataApi.cancelStatement(request -> request.id(statementId));
+    }
+
+    @Override
+    public Optional<String> findStatement(String statementName) {
+        return dataApi.listStatements(request -> request.statementName(statementName).status(StatusString.ALL).maxResults(10))
+                .statements().stream()
+                .filter(statement -> statementName.equals(statement.statementName()))
+                .max(Comparator.comparing(StatementData::createdAt, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .map(StatementData::id);
     }
 }

@@ -100,7 +100,7 @@ public final class JobPerformer {
     /** A request record arrived: claim its job, acknowledge the record, run the job. Blocks until the job left this worker. */
     public void perform(JobRequested request, Runnable acknowledge) {
         withJobContext(request.tenantId(), request.jobId(), () -> {
-            Optional<Job> claimed;
+            Optional<Claimed> claimed;
             try {
                 claimed = claim(request.tenantId(), request.jobId());
             } finally {
@@ -112,10 +112,10 @@ public final class JobPerformer {
 
     /** The sweeper found the job's lease lapsed: take the job over and go on from where it stands. */
     public void takeOver(TenantId tenantId, JobId jobId) {
-        withJobContext(tenantId, jobId, () -> claim(tenantId, jobId).ifPresent(job -> {
-            log.info("took over job {} from {} in state {}", jobId, job.lease() == null ? "-" : "its lapsed lease", job.status());
-            meters.counter("spectra.jobs.taken_over", "status", job.status().name()).increment();
-            run(job);
+        withJobContext(tenantId, jobId, () -> claim(tenantId, jobId).ifPresent(claimed -> {
+            log.info("took over the job in state {} from a lapsed lease", claimed.job().status());
+            meters.counter("spectra.jobs.taken_over", "status", claimed.job().status().name()).increment();
+            run(claimed);
         }));
     }
 
@@ -124,7 +124,11 @@ public final class JobPerformer {
      * first claim) or one whose lease lapsed. Empty when the job ended, is someone else's, or another worker
      * claimed it first.
      */
-    private Optional<Job> claim(TenantId tenantId, JobId jobId) {
+    /** A job this worker now holds; {@code heldBefore}: another worker held it (and may have started its statement). */
+    private record Claimed(Job job, boolean heldBefore) {
+    }
+
+    private Optional<Claimed> claim(TenantId tenantId, JobId jobId) {
         Optional<Job> found;
         try {
             found = untilDone("load the job", Instant.now(clock).plus(leases.duration()), Dependency.STORAGE, () -> jobs.find(tenantId, jobId));
@@ -153,15 +157,18 @@ public final class JobPerformer {
             if (claimed.isEmpty()) {
                 log.info("another worker claimed the job first");
             }
-            return claimed;
+            return claimed.map(held -> new Claimed(held, job.lease().owner() != null));
         } catch (RuntimeException | InterruptedException e) {
             log.warn("could not claim the job ({}); its lease will bring it back", describe(e));
             return Optional.empty();
         }
     }
 
-    private void run(Job claimed) {
+    private void run(Claimed claim) {
+        Job claimed = claim.job();
         Run run = new Run(claimed);
+        // Held before by another worker (now dead, frozen or stopped): it may have started the statement already.
+        run.takenOver = claim.heldBefore();
         try {
             switch (claimed.status()) {
                 case DELIVERING -> announceAgain(run);
@@ -201,6 +208,9 @@ public final class JobPerformer {
                 run.keepLease();
             }
             queueWait.stop(meters.timer("spectra.jobs.queue_wait"));
+            if (run.takenOver && resumeStatementOfPreviousOwner(run)) {
+                return;
+            }
             Optional<Started> started = start(run);
             if (started.isEmpty()) {
                 return;
@@ -217,6 +227,31 @@ public final class JobPerformer {
             log.info("statement {} started", run.job.statementId());
             follow(run, started.get().lease());
         }
+    }
+
+    /**
+     * A statement the previous owner started but did not record: found by the job's statement name, recorded
+     * and followed, never started again.
+     */
+    private boolean resumeStatementOfPreviousOwner(Run run) throws InterruptedException {
+        Optional<String> existing;
+        try {
+            existing = untilDone("look for the job's statement", run.deadline(),
+                    () -> warehouse.findStatement(StatementRequests.statementNameOf(run.job.jobId())));
+        } catch (RuntimeException e) {
+            log.warn("could not look for a statement the previous owner may have started ({}); starting it with the job's client token",
+                    describe(e));
+            return false;
+        }
+        if (existing.isEmpty()) {
+            return false;
+        }
+        Job running = run.job.status() == JobStatus.RUNNING ? run.job : run.job.transitionTo(JobStatus.RUNNING, clock.instant());
+        run.write(running.withStatementId(existing.get(), clock.instant()), leases.duration());
+        messages.jobChanged(run.job);
+        log.info("found statement {} the previous owner started; following it", existing.get());
+        follow(run, null);
+        return true;
     }
 
     /**
@@ -239,8 +274,8 @@ public final class JobPerformer {
             boolean warm = lease.sessionId().isPresent();
             String token = clientToken(job, refusedSessions);
             ExecuteStatementRequest request = lease.sessionId()
-                    .map(sessionId -> requests.onSession(sessionId, job.sql(), token))
-                    .orElseGet(() -> requests.openingSession(job.databaseUser(), job.sql(), token));
+                    .map(sessionId -> requests.onSession(sessionId, job.sql(), token, StatementRequests.statementNameOf(job.jobId())))
+                    .orElseGet(() -> requests.openingSession(job.databaseUser(), job.sql(), token, StatementRequests.statementNameOf(job.jobId())));
             try {
                 ExecuteStatementResponse response = warehouse.executeStatement(request);
                 String statementId = requireNonNull(response.id(), "ExecuteStatement answered without a statement id");
@@ -497,6 +532,7 @@ public final class JobPerformer {
     private final class Run {
         private Job job;
         private Instant renewAfter;
+        private boolean takenOver;
 
         Run(Job claimed) {
             this.job = claimed;

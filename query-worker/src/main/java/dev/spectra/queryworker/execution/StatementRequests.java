@@ -25,12 +25,18 @@ public final class StatementRequests {
      * Runs {@code sql} as {@code databaseUser} and keeps the session it opens alive for the next statement of
      * the same user. {@code DbUser} is what confines the statement to its tenant's rows.
      */
-    public ExecuteStatementRequest openingSession(String databaseUser, String sql, String clientToken) {
+    /** The name every statement of a job carries, so that a worker taking the job over can find it. */
+    public static String statementNameOf(dev.spectra.common.job.JobId jobId) {
+        return "spectra-job-" + jobId.value();
+    }
+
+    public ExecuteStatementRequest openingSession(String databaseUser, String sql, String clientToken, String statementName) {
         requireNonNull(databaseUser, "databaseUser is null");
         requireNonNull(sql, "sql is null");
         requireNonNull(clientToken, "clientToken is null");
         return ExecuteStatementRequest.builder()
                 .clientToken(clientToken)
+                .statementName(statementName)
                 .clusterIdentifier(warehouse.clusterIdentifier())
                 .workgroupName(warehouse.workgroupName())
                 .database(warehouse.database())
@@ -44,12 +50,13 @@ public final class StatementRequests {
      * Runs {@code sql} on a session opened earlier. The Data API refuses a target, database or user next to a
      * session id: the session already carries them.
      */
-    public ExecuteStatementRequest onSession(String sessionId, String sql, String clientToken) {
+    public ExecuteStatementRequest onSession(String sessionId, String sql, String clientToken, String statementName) {
         requireNonNull(sessionId, "sessionId is null");
         requireNonNull(sql, "sql is null");
         requireNonNull(clientToken, "clientToken is null");
         return ExecuteStatementRequest.builder()
                 .clientToken(clientToken)
+                .statementName(statementName)
                 .sessionId(sessionId)
                 .sql(sql)
                 .build();

@@ -4,6 +4,8 @@ import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementRespo
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementResponse;
 
+import java.util.Optional;
+
 /**
  * The three Data API operations the worker needs. It speaks the SDK's own request, response and exception
  * types, so that test fakes exercise the same request building and error classification as production.
@@ -15,4 +17,11 @@ public interface Warehouse {
     DescribeStatementResponse describeStatement(String statementId);
 
     void cancelStatement(String statementId);
+
+    /**
+     * The newest statement started with this statement name, if the warehouse still knows one. A worker that
+     * takes a job over asks this before starting the job's statement: the worker that held the job may have
+     * started it on a session this worker cannot repeat the request on.
+     */
+    Optional<String> findStatement(String statementName);
 }

@@ -555,4 +555,26 @@ class JobExecutionTest {
         return SdkClientException.builder().message("Unable to execute HTTP request")
                 .cause(new java.net.SocketTimeoutException("Read timed out")).build();
     }
+    @Test
+    void aWorkerTakingOverAJobWhoseDeadOwnerStartedItsStatementOnASessionFollowsThatStatement() {
+        String deadWorkersSession = worker.warehouse.executeStatement(ExecuteStatementRequest.builder()
+                .clusterIdentifier("spectra").database("dev").dbUser("acme_reader").sql("SELECT 1")
+                .sessionKeepAliveSeconds(600).build()).sessionId();
+        worker.warehouse.hangNewStatements();
+        Job job = aQueuedJob().build();
+        // The dead worker ran the job on its warm session: a request this worker, without that session, cannot repeat.
+        String started = worker.warehouse.executeStatement(ExecuteStatementRequest.builder()
+                .clientToken(job.jobId().value())
+                .statementName(StatementRequests.statementNameOf(job.jobId()))
+                .sessionId(deadWorkersSession).sql(job.sql()).build()).id();
+        worker.jobs.put(job.leasedTo("dead-worker", JobFixtures.SUBMITTED_AT.minusSeconds(1)));
+
+        assertThat(worker.sweeper.sweep()).isEqualTo(1);
+        await().until(() -> started.equals(worker.stored(job).statementId()));
+        worker.warehouse.finish(started, 2);
+
+        await().until(() -> worker.stored(job).status() == JobStatus.DELIVERING);
+        assertThat(worker.warehouse.started(job.sql())).isEqualTo(1);
+        assertThat(worker.warehouse.executeRequests()).hasSize(2);
+    }
 }

@@ -18,8 +18,9 @@ class StatementRequestsTest {
     void opensSessionOnAServerlessWorkgroupAsTheTenantsDatabaseUser() {
         StatementRequests requests = new StatementRequests(new WarehouseProperties(null, "analytics", "sales"), SESSIONS);
 
-        assertThat(requests.openingSession("acme_reader", "SELECT 1", "job-1")).isEqualTo(ExecuteStatementRequest.builder()
+        assertThat(requests.openingSession("acme_reader", "SELECT 1", "job-1", "spectra-job-1")).isEqualTo(ExecuteStatementRequest.builder()
                 .clientToken("job-1")
+                .statementName("spectra-job-1")
                 .workgroupName("analytics")
                 .database("sales")
                 .dbUser("acme_reader")
@@ -32,7 +33,8 @@ class StatementRequestsTest {
     void sendsOnlyTheSessionTheSqlAndTheClientTokenToAWarmSession() {
         StatementRequests requests = new StatementRequests(new WarehouseProperties("spectra", null, "dev"), SESSIONS);
 
-        assertThat(requests.onSession("session-1", "SELECT 1", "job-1"))
-                .isEqualTo(ExecuteStatementRequest.builder().clientToken("job-1").sessionId("session-1").sql("SELECT 1").build());
+        assertThat(requests.onSession("session-1", "SELECT 1", "job-1", "spectra-job-1"))
+                .isEqualTo(ExecuteStatementRequest.builder().clientToken("job-1").statementName("spectra-job-1")
+                        .sessionId("session-1").sql("SELECT 1").build());
     }
 }

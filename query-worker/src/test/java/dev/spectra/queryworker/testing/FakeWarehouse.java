@@ -145,6 +145,10 @@ public final class FakeWarehouse implements Warehouse {
         String known = request.clientToken() == null ? null : statementsByClientToken.get(request.clientToken());
         if (known != null) {
             Statement statement = statements.get(known);
+            if (!statement.request.equals(request.toBuilder().build())) {
+                // As the emulator, and strict idempotency: a token repeats the very same request or fails.
+                throw validation("ClientToken " + request.clientToken() + " was already used with different parameters");
+            }
             return ExecuteStatementResponse.builder().id(known).sessionId(statement.sessionId).createdAt(statement.createdAt).build();
         }
         Session session;
@@ -169,7 +173,7 @@ public final class FakeWarehouse implements Warehouse {
         }
         String id = "statement-" + nextId++;
         Statement statement = new Statement(id, session == null ? request.dbUser() : session.databaseUser,
-                session == null ? null : session.id, clock.instant(), request.sql());
+                session == null ? null : session.id, clock.instant(), request.sql(), request);
         if (request.clientToken() != null) {
             statementsByClientToken.put(request.clientToken(), id);
         }
@@ -218,6 +222,17 @@ public final class FakeWarehouse implements Warehouse {
         statement.end(StatusString.ABORTED, 0, false, null);
     }
 
+    @Override
+    public synchronized java.util.Optional<String> findStatement(String statementName) {
+        String found = null;
+        for (Statement statement : statements.values()) {
+            if (statementName.equals(statement.request.statementName())) {
+                found = statement.id;
+            }
+        }
+        return java.util.Optional.ofNullable(found);
+    }
+
     private Session openSession(String databaseUser) {
         Session session = new Session("session-" + nextId++, databaseUser);
         sessions.put(session.id, session);
@@ -258,14 +273,16 @@ public final class FakeWarehouse implements Warehouse {
         final String sessionId;
         final Instant createdAt;
         final String sql;
+        final ExecuteStatementRequest request;
         StatusString status = StatusString.STARTED;
         long rows;
         boolean hasResultSet;
         String error;
 
-        Statement(String id, String databaseUser, String sessionId, Instant createdAt, String sql) {
+        Statement(String id, String databaseUser, String sessionId, Instant createdAt, String sql, ExecuteStatementRequest request) {
             this.id = id;
             this.sql = sql;
+            this.request = request;
             this.databaseUser = databaseUser;
             this.sessionId = sessionId;
             this.createdAt = createdAt;
