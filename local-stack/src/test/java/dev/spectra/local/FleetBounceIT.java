@@ -116,7 +116,7 @@ class FleetBounceIT {
             JsonNode row = gateway.results(tokens.get(job.tenant()), job.tenant(), job.jobId()).json().get("rows").get(0);
             assertThat(row.get(0).asLong()).isEqualTo(job.number());
             assertThat(row.get(1).asLong()).as("job %d counts its own tenant's rows only", job.number())
-                    .isEqualTo(rowsPerTenant.get(job.tenant()));
+                    .isEqualTo(rowsPerTenant.get(job.tenant()).longValue());
         }
         Map<String, List<String>> terminalEvents = terminalEvents(submitted.keySet());
         assertThat(terminalEvents).hasSize(JOBS)
