@@ -2,6 +2,7 @@ package dev.spectra.queryworker.execution;
 
 import dev.spectra.common.aws.AwsFailureClassifier;
 import dev.spectra.common.job.JobStore;
+import dev.spectra.queryworker.config.DataApiProperties;
 import dev.spectra.queryworker.config.LeasesProperties;
 import dev.spectra.queryworker.config.SchedulingProperties;
 import dev.spectra.queryworker.config.SessionsProperties;
@@ -21,8 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
 public class ExecutionConfiguration {
 
     @Bean
-    Warehouse warehouse(RedshiftDataClient redshiftDataClient) {
-        return new DataApiWarehouse(redshiftDataClient);
+    Warehouse warehouse(RedshiftDataClient redshiftDataClient, DataApiProperties rates, MeterRegistry meters) {
+        return new RateLimitedWarehouse(new DataApiWarehouse(redshiftDataClient), rates, meters);
     }
 
     @Bean

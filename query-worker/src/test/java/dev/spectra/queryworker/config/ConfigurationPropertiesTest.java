@@ -125,6 +125,15 @@ class ConfigurationPropertiesTest {
     }
 
     @Test
+    void dataApiRatesDefaultsAndOverrides() {
+        assertThat(bind(DataApiProperties.class, "spectra.data-api", Map.of())).isEqualTo(new DataApiProperties(20, 80, 10));
+        assertThat(bind(DataApiProperties.class, "spectra.data-api", Map.of("spectra.data-api.describes-per-second", "40")))
+                .isEqualTo(new DataApiProperties(20, 40, 10));
+        assertThatThrownBy(() -> bind(DataApiProperties.class, "spectra.data-api", Map.of("spectra.data-api.executes-per-second", "0")))
+                .isInstanceOf(BindException.class);
+    }
+
+    @Test
     void schedulingDefaults() {
         assertThat(bind(SchedulingProperties.class, "spectra.scheduling", Map.of()))
                 .isEqualTo(new SchedulingProperties(2000, 1000, 4));
