@@ -232,9 +232,18 @@ public final class JobTable {
                 item.containsKey(ROW_COUNT) ? Long.parseLong(item.get(ROW_COUNT).n()) : null,
                 error,
                 stringOrNull(item, RESULT),
-                item.containsKey(LEASE_EXPIRES_AT)
-                        ? new Job.Lease(stringOrNull(item, LEASE_OWNER), Instant.ofEpochMilli(Long.parseLong(item.get(LEASE_EXPIRES_AT).n())))
-                        : null);
+                leaseOf(item));
+    }
+
+    /**
+     * The item's lease. An active job written before jobs had leases has none: it reads as unowned and long
+     * lapsed, so that the next request record for it claims it as a new job would be.
+     */
+    private static Job.Lease leaseOf(Map<String, AttributeValue> item) {
+        if (item.containsKey(LEASE_EXPIRES_AT)) {
+            return new Job.Lease(stringOrNull(item, LEASE_OWNER), Instant.ofEpochMilli(Long.parseLong(item.get(LEASE_EXPIRES_AT).n())));
+        }
+        return JobStatus.valueOf(item.get(STATUS).s()).isTerminal() ? null : new Job.Lease(null, Instant.EPOCH);
     }
 
     private static String stringOrNull(Map<String, AttributeValue> item, String name) {

@@ -111,4 +111,15 @@ class JobTableTest {
         assertThatThrownBy(() -> JobTable.expiredLeases("jobs", JobTable.ACTIVE_SHARDS, NOW, 25))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+    @Test
+    void anActiveJobWrittenBeforeLeasesReadsAsUnownedAndLapsed() {
+        var item = new java.util.HashMap<>(JobTable.toItem(aQueuedJob().build()));
+        item.remove("lease_expires_at");
+        item.remove("active_shard");
+
+        Job legacy = JobTable.fromItem(item);
+
+        assertThat(legacy.lease().owner()).isNull();
+        assertThat(legacy.lease().isExpired(NOW)).isTrue();
+    }
 }

@@ -1,15 +1,13 @@
 package dev.spectra.local.dataapi;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
 import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementResponse;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
 import software.amazon.awssdk.services.redshiftdata.model.StatusString;
 import software.amazon.awssdk.services.redshiftdata.model.ValidationException;
 
-import java.io.IOException;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -28,97 +26,84 @@ class DataApiClientTokenTest {
 
     private static final int WAIT_SECONDS = 10;
 
-    private static TestWarehouse warehouse;
-    private static DataApiEmulator emulator;
-    private static RedshiftDataClient client;
+    @RegisterExtension
+    static final EmulatorExtension stack = new EmulatorExtension();
 
-    @BeforeAll
-    static void start() {
-        warehouse = TestWarehouse.start();
-        emulator = DataApiEmulator.start(warehouse.settings());
-        client = TestWarehouse.clientFor(emulator.endpoint());
-    }
 
-    @AfterAll
-    static void stop() throws IOException {
-        client.close();
-        emulator.close();
-        warehouse.close();
-    }
 
     @Test
     void aRepeatAfterTheStatementFinishedReturnsItWithoutRunningItAgain() {
-        long probesBefore = warehouse.probeCalls();
+        long probesBefore = stack.warehouse().probeCalls();
         Consumer<ExecuteStatementRequest.Builder> request = withNewToken(ACME, "SELECT nextval('probe')");
 
-        String first = client.executeStatement(request).id();
+        String first = stack.client().executeStatement(request).id();
         awaitEnd(first);
-        String repeated = client.executeStatement(request).id();
+        String repeated = stack.client().executeStatement(request).id();
 
         assertThat(repeated).isEqualTo(first);
         assertThat(awaitEnd(repeated).status()).isEqualTo(StatusString.FINISHED);
-        assertThat(warehouse.probeCalls()).isEqualTo(probesBefore + 1);
+        assertThat(stack.warehouse().probeCalls()).isEqualTo(probesBefore + 1);
     }
 
     @Test
     void aRepeatWhileTheStatementRunsReturnsIt() {
-        long probesBefore = warehouse.probeCalls();
+        long probesBefore = stack.warehouse().probeCalls();
         Consumer<ExecuteStatementRequest.Builder> request = withNewToken(ACME, "SELECT nextval('probe') FROM pg_sleep(1)");
 
-        String first = client.executeStatement(request).id();
-        String repeated = client.executeStatement(request).id();
+        String first = stack.client().executeStatement(request).id();
+        String repeated = stack.client().executeStatement(request).id();
 
         assertThat(repeated).isEqualTo(first);
         assertThat(awaitEnd(first).status()).isEqualTo(StatusString.FINISHED);
-        assertThat(warehouse.probeCalls()).isEqualTo(probesBefore + 1);
+        assertThat(stack.warehouse().probeCalls()).isEqualTo(probesBefore + 1);
     }
 
     @Test
     void aRepeatOfAFailedStatementReturnsTheFailureWithoutRunningItAgain() {
-        long probesBefore = warehouse.probeCalls();
+        long probesBefore = stack.warehouse().probeCalls();
         Consumer<ExecuteStatementRequest.Builder> request = withNewToken(ACME, "SELECT nextval('probe') / 0");
 
-        String first = client.executeStatement(request).id();
+        String first = stack.client().executeStatement(request).id();
         assertThat(awaitEnd(first).status()).isEqualTo(StatusString.FAILED);
-        String repeated = client.executeStatement(request).id();
+        String repeated = stack.client().executeStatement(request).id();
 
         assertThat(repeated).isEqualTo(first);
-        assertThat(warehouse.probeCalls()).isEqualTo(probesBefore + 1);
+        assertThat(stack.warehouse().probeCalls()).isEqualTo(probesBefore + 1);
     }
 
     @Test
     void refusesATokenReusedForOtherSqlOrAnotherDatabaseUser() {
         String token = UUID.randomUUID().toString();
-        String first = client.executeStatement(onCluster(ACME).andThen(b -> b.sql("SELECT 1").clientToken(token))).id();
+        String first = stack.client().executeStatement(onCluster(ACME).andThen(b -> b.sql("SELECT 1").clientToken(token))).id();
         awaitEnd(first);
-        long probesBefore = warehouse.probeCalls();
+        long probesBefore = stack.warehouse().probeCalls();
 
-        assertThatThrownBy(() -> client.executeStatement(onCluster(ACME).andThen(b -> b
+        assertThatThrownBy(() -> stack.client().executeStatement(onCluster(ACME).andThen(b -> b
                 .sql("SELECT nextval('probe')").clientToken(token))))
                 .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("ClientToken " + token + " was already used with different parameters");
-        assertThatThrownBy(() -> client.executeStatement(onCluster(GLOBEX).andThen(b -> b
+        assertThatThrownBy(() -> stack.client().executeStatement(onCluster(GLOBEX).andThen(b -> b
                 .sql("SELECT 1").clientToken(token))))
                 .isInstanceOf(ValidationException.class)
                 .hasMessageContaining("already used with different parameters");
-        assertThat(warehouse.probeCalls()).isEqualTo(probesBefore);
+        assertThat(stack.warehouse().probeCalls()).isEqualTo(probesBefore);
     }
 
     @Test
     void anotherCallerUsingTheSameTokenGetsItsOwnStatement() {
-        long probesBefore = warehouse.probeCalls();
+        long probesBefore = stack.warehouse().probeCalls();
         Consumer<ExecuteStatementRequest.Builder> request = withNewToken(ACME, "SELECT nextval('probe')");
 
-        String mine = client.executeStatement(request).id();
+        String mine = stack.client().executeStatement(request).id();
         String theirs;
-        try (RedshiftDataClient otherCaller = TestWarehouse.clientFor(emulator.endpoint(), "other-caller")) {
+        try (RedshiftDataClient otherCaller = TestWarehouse.clientFor(stack.emulator().endpoint(), "other-caller")) {
             theirs = otherCaller.executeStatement(request).id();
         }
 
         assertThat(theirs).isNotEqualTo(mine);
         awaitEnd(mine);
         awaitEnd(theirs);
-        assertThat(warehouse.probeCalls()).isEqualTo(probesBefore + 2);
+        assertThat(stack.warehouse().probeCalls()).isEqualTo(probesBefore + 2);
     }
 
     private static Consumer<ExecuteStatementRequest.Builder> withNewToken(String dbUser, String sql) {
@@ -131,7 +116,7 @@ class DataApiClientTokenTest {
     }
 
     private static DescribeStatementResponse awaitEnd(String id) {
-        DescribeStatementResponse described = client.describeStatement(b -> b.id(id).waitTimeSeconds(WAIT_SECONDS));
+        DescribeStatementResponse described = stack.client().describeStatement(b -> b.id(id).waitTimeSeconds(WAIT_SECONDS));
         assertThat(described.status()).isIn(StatusString.FINISHED, StatusString.FAILED, StatusString.ABORTED);
         return described;
     }

@@ -1,15 +1,12 @@
 package dev.spectra.local.dataapi;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementResponse;
 import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultResponse;
 import software.amazon.awssdk.services.redshiftdata.model.StatusString;
 import software.amazon.awssdk.services.redshiftdata.model.ValidationException;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,35 +22,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** DescribeStatement and GetStatementResult with WaitTimeSeconds, through the real SDK client. */
+/** DescribeStatement and GetStatementResult with WaitTimeSeconds, through the real SDK stack.client(). */
 class DataApiLongPollingTest {
 
     private static final int CONCURRENT_POLLS = 50;
 
-    private static TestWarehouse warehouse;
-    private static DataApiEmulator emulator;
-    private static RedshiftDataClient client;
+    @RegisterExtension
+    static final EmulatorExtension stack = new EmulatorExtension();
 
-    @BeforeAll
-    static void start() {
-        warehouse = TestWarehouse.start();
-        emulator = DataApiEmulator.start(warehouse.settings());
-        client = TestWarehouse.clientFor(emulator.endpoint());
-    }
 
-    @AfterAll
-    static void stop() throws IOException {
-        client.close();
-        emulator.close();
-        warehouse.close();
-    }
 
     @Test
     void answersAsSoonAsTheStatementFinishesWithinTheWait() {
         String id = execute("SELECT pg_sleep(0.3)");
         long polling = System.nanoTime();
 
-        DescribeStatementResponse described = client.describeStatement(b -> b.id(id).waitTimeSeconds(5));
+        DescribeStatementResponse described = stack.client().describeStatement(b -> b.id(id).waitTimeSeconds(5));
 
         assertThat(described.status()).isEqualTo(StatusString.FINISHED);
         assertThat(Duration.ofNanos(System.nanoTime() - polling)).isLessThan(Duration.ofSeconds(3));
@@ -64,12 +48,12 @@ class DataApiLongPollingTest {
         String id = execute("SELECT pg_sleep(30)");
         long polling = System.nanoTime();
 
-        DescribeStatementResponse described = client.describeStatement(b -> b.id(id).waitTimeSeconds(2));
+        DescribeStatementResponse described = stack.client().describeStatement(b -> b.id(id).waitTimeSeconds(2));
 
         Duration waited = Duration.ofNanos(System.nanoTime() - polling);
         assertThat(described.status()).isIn(StatusString.PICKED, StatusString.STARTED);
         assertThat(waited).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(5));
-        client.cancelStatement(b -> b.id(id));
+        stack.client().cancelStatement(b -> b.id(id));
     }
 
     @Test
@@ -77,18 +61,18 @@ class DataApiLongPollingTest {
         String id = execute("SELECT pg_sleep(30)");
         long polling = System.nanoTime();
 
-        DescribeStatementResponse described = client.describeStatement(b -> b.id(id));
+        DescribeStatementResponse described = stack.client().describeStatement(b -> b.id(id));
 
         assertThat(described.status()).isIn(StatusString.SUBMITTED, StatusString.PICKED, StatusString.STARTED);
         assertThat(Duration.ofNanos(System.nanoTime() - polling)).isLessThan(Duration.ofSeconds(1));
-        client.cancelStatement(b -> b.id(id));
+        stack.client().cancelStatement(b -> b.id(id));
     }
 
     @Test
     void getStatementResultWaitsForTheResult() {
         String id = execute("SELECT 42 AS answer FROM pg_sleep(0.3)");
 
-        GetStatementResultResponse result = client.getStatementResult(b -> b.id(id).waitTimeSeconds(5));
+        GetStatementResultResponse result = stack.client().getStatementResult(b -> b.id(id).waitTimeSeconds(5));
 
         assertThat(result.records()).singleElement()
                 .satisfies(row -> assertThat(row.getFirst().longValue()).isEqualTo(42L));
@@ -99,11 +83,11 @@ class DataApiLongPollingTest {
         String id = execute("SELECT 1");
 
         for (int outOfRange : new int[] {0, -1, 31}) {
-            assertThatThrownBy(() -> client.describeStatement(b -> b.id(id).waitTimeSeconds(outOfRange)))
+            assertThatThrownBy(() -> stack.client().describeStatement(b -> b.id(id).waitTimeSeconds(outOfRange)))
                     .isInstanceOf(ValidationException.class)
                     .hasMessageContaining("waitTimeSeconds must be between 1 and 30");
         }
-        assertThat(client.describeStatement(b -> b.id(id).waitTimeSeconds(30)).status()).isEqualTo(StatusString.FINISHED);
+        assertThat(stack.client().describeStatement(b -> b.id(id).waitTimeSeconds(30)).status()).isEqualTo(StatusString.FINISHED);
     }
 
     @Test
@@ -113,19 +97,19 @@ class DataApiLongPollingTest {
         try {
             List<Future<DescribeStatementResponse>> polls = new ArrayList<>();
             for (int i = 0; i < CONCURRENT_POLLS; i++) {
-                polls.add(pollers.submit(() -> client.describeStatement(b -> b.id(sleeping).waitTimeSeconds(20))));
+                polls.add(pollers.submit(() -> stack.client().describeStatement(b -> b.id(sleeping).waitTimeSeconds(20))));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> emulator.longPollsWaiting() == CONCURRENT_POLLS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> stack.emulator().longPollsWaiting() == CONCURRENT_POLLS);
 
             long unrelated = System.nanoTime();
             String quick = execute("SELECT 1");
-            DescribeStatementResponse finished = client.describeStatement(b -> b.id(quick).waitTimeSeconds(5));
+            DescribeStatementResponse finished = stack.client().describeStatement(b -> b.id(quick).waitTimeSeconds(5));
 
             assertThat(Duration.ofNanos(System.nanoTime() - unrelated)).isLessThan(Duration.ofSeconds(2));
             assertThat(finished.status()).isEqualTo(StatusString.FINISHED);
-            assertThat(emulator.longPollsWaiting()).isEqualTo(CONCURRENT_POLLS);
+            assertThat(stack.emulator().longPollsWaiting()).isEqualTo(CONCURRENT_POLLS);
 
-            client.cancelStatement(b -> b.id(sleeping));
+            stack.client().cancelStatement(b -> b.id(sleeping));
             for (Future<DescribeStatementResponse> poll : polls) {
                 assertThat(poll.get(10, TimeUnit.SECONDS).status()).isEqualTo(StatusString.ABORTED);
             }
@@ -135,6 +119,6 @@ class DataApiLongPollingTest {
     }
 
     private static String execute(String sql) {
-        return client.executeStatement(b -> b.clusterIdentifier(CLUSTER).database(DATABASE).dbUser(ACME).sql(sql)).id();
+        return stack.client().executeStatement(b -> b.clusterIdentifier(CLUSTER).database(DATABASE).dbUser(ACME).sql(sql)).id();
     }
 }

@@ -1,16 +1,13 @@
 package dev.spectra.local.dataapi;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementResponse;
 import software.amazon.awssdk.services.redshiftdata.model.SqlParameter;
 import software.amazon.awssdk.services.redshiftdata.model.StatusString;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,23 +28,10 @@ class OneCommandPerStatementTest {
     private static final String MULTIPLE_COMMANDS = "ERROR: cannot insert multiple commands into a prepared statement";
     private static final Duration STATEMENT_WAIT = Duration.ofSeconds(10);
 
-    private static TestWarehouse warehouse;
-    private static DataApiEmulator emulator;
-    private static RedshiftDataClient client;
+    @RegisterExtension
+    static final EmulatorExtension stack = new EmulatorExtension();
 
-    @BeforeAll
-    static void start() {
-        warehouse = TestWarehouse.start();
-        emulator = DataApiEmulator.start(warehouse.settings());
-        client = TestWarehouse.clientFor(emulator.endpoint());
-    }
 
-    @AfterAll
-    static void stop() throws IOException {
-        client.close();
-        emulator.close();
-        warehouse.close();
-    }
 
     /** The statement that got past the emulator's own lexer: it ends {@code --} at \n only, PostgreSQL also at \r. */
     @Test
@@ -69,25 +53,25 @@ class OneCommandPerStatementTest {
             "SELECT 'it''s'\f;\fSELECT nextval('probe')",
             "SELECT 1;\n\n-- then\nSELECT nextval('probe');"})
     void refusesTextHoldingASecondCommandWithoutRunningIt(String sql) {
-        long probesBefore = warehouse.probeCalls();
+        long probesBefore = stack.warehouse().probeCalls();
 
         DescribeStatementResponse failed = run(sql);
 
         assertThat(failed.status()).isEqualTo(StatusString.FAILED);
         assertThat(failed.error()).isEqualTo(MULTIPLE_COMMANDS);
-        assertThat(warehouse.probeCalls()).isEqualTo(probesBefore);
+        assertThat(stack.warehouse().probeCalls()).isEqualTo(probesBefore);
     }
 
     @Test
     void refusesASecondCommandAlsoWhenParametersAreBound() {
-        long probesBefore = warehouse.probeCalls();
+        long probesBefore = stack.warehouse().probeCalls();
 
-        String id = client.executeStatement(b -> b.clusterIdentifier(CLUSTER).database(DATABASE).dbUser(ACME)
+        String id = stack.client().executeStatement(b -> b.clusterIdentifier(CLUSTER).database(DATABASE).dbUser(ACME)
                 .sql("SELECT :a::int; SELECT nextval('probe')")
                 .parameters(SqlParameter.builder().name("a").value("1").build())).id();
 
         assertThat(awaitEnd(id).error()).isEqualTo(MULTIPLE_COMMANDS);
-        assertThat(warehouse.probeCalls()).isEqualTo(probesBefore);
+        assertThat(stack.warehouse().probeCalls()).isEqualTo(probesBefore);
     }
 
     /** Semicolons and comment starters inside literals and comments, and a trailing semicolon, keep one command. */
@@ -115,30 +99,30 @@ class OneCommandPerStatementTest {
 
     @Test
     void aSessionThatTurnsOffStandardConformingStringsStillRunsOneCommandPerStatement() {
-        String first = client.executeStatement(b -> b.clusterIdentifier(CLUSTER).database(DATABASE).dbUser(ACME)
+        String first = stack.client().executeStatement(b -> b.clusterIdentifier(CLUSTER).database(DATABASE).dbUser(ACME)
                 .sql("SET standard_conforming_strings = off").sessionKeepAliveSeconds(30)).id();
         String session = awaitEnd(first).sessionId();
-        long probesBefore = warehouse.probeCalls();
+        long probesBefore = stack.warehouse().probeCalls();
 
         // backslash now escapes in plain strings: the quote after it does not end the literal
-        String id = client.executeStatement(b -> b.sessionId(session).sql("SELECT '\\'; SELECT nextval(''probe'') --' AS v")).id();
+        String id = stack.client().executeStatement(b -> b.sessionId(session).sql("SELECT '\\'; SELECT nextval(''probe'') --' AS v")).id();
         DescribeStatementResponse oneCommand = awaitEnd(id);
-        String split = client.executeStatement(b -> b.sessionId(session).sql("SELECT 'x\\\\'; SELECT nextval('probe')")).id();
+        String split = stack.client().executeStatement(b -> b.sessionId(session).sql("SELECT 'x\\\\'; SELECT nextval('probe')")).id();
         DescribeStatementResponse twoCommands = awaitEnd(split);
 
         assertThat(oneCommand.status()).as(oneCommand.error()).isEqualTo(StatusString.FINISHED);
         assertThat(twoCommands.error()).isEqualTo(MULTIPLE_COMMANDS);
-        assertThat(warehouse.probeCalls()).isEqualTo(probesBefore);
+        assertThat(stack.warehouse().probeCalls()).isEqualTo(probesBefore);
     }
 
     private DescribeStatementResponse run(String sql) {
-        String id = client.executeStatement(b -> b.clusterIdentifier(CLUSTER).database(DATABASE).dbUser(ACME).sql(sql)).id();
+        String id = stack.client().executeStatement(b -> b.clusterIdentifier(CLUSTER).database(DATABASE).dbUser(ACME).sql(sql)).id();
         return awaitEnd(id);
     }
 
     private static DescribeStatementResponse awaitEnd(String id) {
         return await().atMost(STATEMENT_WAIT).pollInterval(Duration.ofMillis(20))
-                .until(() -> client.describeStatement(b -> b.id(id)),
+                .until(() -> stack.client().describeStatement(b -> b.id(id)),
                         described -> List.of(StatusString.FINISHED, StatusString.FAILED, StatusString.ABORTED)
                                 .contains(described.status()));
     }
