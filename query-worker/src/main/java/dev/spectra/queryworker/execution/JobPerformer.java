@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementResponse;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementResponse;
@@ -32,6 +33,7 @@ import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRespon
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -131,7 +133,7 @@ public final class JobPerformer {
     private Optional<Claimed> claim(TenantId tenantId, JobId jobId) {
         Optional<Job> found;
         try {
-            found = untilDone("load the job", Instant.now(clock).plus(leases.duration()), Dependency.STORAGE, () -> jobs.find(tenantId, jobId));
+            found = untilDone("load the job", clock.instant().plus(leases.duration()), Dependency.STORAGE, () -> jobs.find(tenantId, jobId));
         } catch (RuntimeException | InterruptedException e) {
             log.warn("could not load the job ({}); its lease will bring it back", describe(e));
             return Optional.empty();
@@ -413,12 +415,21 @@ public final class JobPerformer {
     }
 
     private void deliver(Run run, DescribeStatementResponse description) throws InterruptedException {
-        long rows = Boolean.TRUE.equals(description.hasResultSet()) && description.resultRows() != null ? description.resultRows() : 0;
-        long bytes = Boolean.TRUE.equals(description.hasResultSet()) && description.resultSize() != null ? description.resultSize() : 0;
+        long rows = resultRows(description);
+        long bytes = resultBytes(description);
         run.write(run.job.transitionTo(JobStatus.DELIVERING, clock.instant()).withRowCount(rows), leases.deliveryGrace());
         announce(run, rows, bytes);
         messages.jobChanged(run.job);
         log.info("statement {} finished with {} rows; job is DELIVERING", run.job.statementId(), rows);
+    }
+
+    /** Rows of a finished statement's result; 0 when it has no result set (the Data API then says -1). */
+    private static long resultRows(DescribeStatementResponse description) {
+        return Boolean.TRUE.equals(description.hasResultSet()) && description.resultRows() != null ? description.resultRows() : 0;
+    }
+
+    private static long resultBytes(DescribeStatementResponse description) {
+        return Boolean.TRUE.equals(description.hasResultSet()) && description.resultSize() != null ? description.resultSize() : 0;
     }
 
     /** A DELIVERING job whose announcement may never have reached the delivery workers: announce it again. */
@@ -429,8 +440,7 @@ public final class JobPerformer {
         }
         DescribeStatementResponse description = untilDone("describe statement " + run.job.statementId(),
                 clock.instant().plus(leases.duration()), () -> warehouse.describeStatement(run.job.statementId()));
-        long bytes = Boolean.TRUE.equals(description.hasResultSet()) && description.resultSize() != null ? description.resultSize() : 0;
-        announce(run, run.job.rowCount() == null ? 0 : run.job.rowCount(), bytes);
+        announce(run, run.job.rowCount() == null ? 0 : run.job.rowCount(), resultBytes(description));
     }
 
     /**
@@ -519,11 +529,11 @@ public final class JobPerformer {
     }
 
     static String readable(Duration duration) {
-        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     static String describe(Throwable failure) {
-        Throwable cause = failure.getCause() != null && !(failure instanceof software.amazon.awssdk.core.exception.SdkException)
+        Throwable cause = failure.getCause() != null && !(failure instanceof SdkException)
                 ? failure.getCause() : failure;
         return cause.getClass().getSimpleName();
     }
