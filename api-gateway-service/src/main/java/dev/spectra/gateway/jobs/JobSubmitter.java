@@ -30,8 +30,9 @@ import static java.util.Objects.requireNonNull;
  *       STORAGE_UNAVAILABLE.</li>
  *   <li>Kafka refuses the request after the job was recorded: no worker will ever see the job, so it
  *       is marked FAILED (INTERNAL_ERROR, compare-and-set) rather than left QUEUED forever; 503.
- *       If that write fails too, the job stays QUEUED until its TTL, which only an outbox (job and
- *       message written together) would close.</li>
+ *       If that write fails too, the job stays QUEUED, and a query worker's lease sweeper runs it once
+ *       its first claim is overdue ({@code Job.FIRST_CLAIM_WITHIN}): the client was told 503 for a job
+ *       that then runs. The same sweeper runs a job whose gateway died between the two writes.</li>
  *   <li>The JobEvent is for pipelines; losing it does not undo the submission.</li>
  * </ul>
  * Once started, a submission runs to its end even if the client goes away: stopping between the job

@@ -1,9 +1,12 @@
 package dev.spectra.queryworker.aws;
 
 import dev.spectra.queryworker.config.AwsProperties;
+import dev.spectra.queryworker.config.DataApiProperties;
+import dev.spectra.queryworker.config.StatementsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -22,9 +25,14 @@ import software.amazon.awssdk.services.redshiftdata.RedshiftDataClientBuilder;
 public class AwsClientsConfiguration {
 
     @Bean(destroyMethod = "close")
-    RedshiftDataClient redshiftDataClient(AwsProperties aws) {
+    RedshiftDataClient redshiftDataClient(AwsProperties aws, DataApiProperties dataApi, StatementsProperties statements) {
+        if (statements.maxLongPolls() >= dataApi.maxConnections()) {
+            throw new IllegalStateException("spectra.data-api.max-connections (%d) must be more than spectra.statements.max-long-polls (%d): each long poll holds a connection"
+                    .formatted(dataApi.maxConnections(), statements.maxLongPolls()));
+        }
         RedshiftDataClientBuilder builder = RedshiftDataClient.builder()
                 .region(Region.of(aws.region()))
+                .httpClientBuilder(Apache5HttpClient.builder().maxConnections(dataApi.maxConnections()))
                 .overrideConfiguration(configuration -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (aws.endpoints().redshiftData() != null) {
             builder.endpointOverride(aws.endpoints().redshiftData());

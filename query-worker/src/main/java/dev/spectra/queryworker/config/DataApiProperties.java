@@ -14,11 +14,14 @@ import org.springframework.validation.annotation.Validated;
  * @param executesPerSecond  ExecuteStatement calls per second, default 20
  * @param describesPerSecond DescribeStatement calls per second, default 80
  * @param othersPerSecond    CancelStatement and ListStatements calls per second, default 10
+ * @param maxConnections     HTTP connections to the Data API, default 128; more than
+ *                           {@code spectra.statements.max-long-polls}, since each long poll holds one
  */
 @Validated
 @ConfigurationProperties("spectra.data-api")
 public record DataApiProperties(
         @Min(1) @DefaultValue("20") int executesPerSecond,
         @Min(1) @DefaultValue("80") int describesPerSecond,
-        @Min(1) @DefaultValue("10") int othersPerSecond) {
+        @Min(1) @DefaultValue("10") int othersPerSecond,
+        @Min(1) @DefaultValue("128") int maxConnections) {
 }

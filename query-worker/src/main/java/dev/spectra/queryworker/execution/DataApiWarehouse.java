@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRespon
 import software.amazon.awssdk.services.redshiftdata.model.StatementData;
 import software.amazon.awssdk.services.redshiftdata.model.StatusString;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
 
@@ -29,6 +30,12 @@ public final class DataApiWarehouse implements Warehouse {
     @Override
     public DescribeStatementResponse describeStatement(String statementId) {
         return dataApi.describeStatement(request -> request.id(statementId));
+    }
+
+    @Override
+    public DescribeStatementResponse describeStatement(String statementId, Duration waitUpTo) {
+        int seconds = Math.toIntExact(waitUpTo.toSeconds());
+        return dataApi.describeStatement(request -> request.id(statementId).waitTimeSeconds(seconds));
     }
 
     @Override

@@ -37,6 +37,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,6 +80,8 @@ public final class JobPerformer {
     private final MeterRegistry meters;
     private final RandomGenerator random = RandomGenerator.getDefault();
     private final AtomicInteger followed = new AtomicInteger();
+    /** Long polls open at once: each holds an HTTP connection for up to {@code long-poll-wait}. */
+    private final Semaphore longPolls;
 
     public JobPerformer(JobStore jobs, Warehouse warehouse, StatementRequests requests, SessionPool sessions,
             FairScheduler scheduler, JobMessages messages, AwsFailureClassifier classifier, StatementsProperties statements,
@@ -94,6 +97,7 @@ public final class JobPerformer {
         this.leases = requireNonNull(leases, "leases is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.meters = requireNonNull(meters, "meters is null");
+        this.longPolls = new Semaphore(statements.maxLongPolls());
         Gauge.builder("spectra.statements.tracked", followed, AtomicInteger::get)
                 .description("Statements this worker is following in the warehouse")
                 .register(meters);
@@ -103,8 +107,10 @@ public final class JobPerformer {
     public void perform(JobRequested request, Runnable acknowledge) {
         withJobContext(request.tenantId(), request.jobId(), () -> {
             Optional<Claimed> claimed;
+            Timer.Sample claiming = Timer.start(meters);
             try {
                 claimed = claim(request.tenantId(), request.jobId());
+                claiming.stop(step("claim"));
             } finally {
                 acknowledge.run();
             }
@@ -213,13 +219,17 @@ public final class JobPerformer {
             if (run.takenOver && resumeStatementOfPreviousOwner(run)) {
                 return;
             }
+            Timer.Sample starting = Timer.start(meters);
             Optional<Started> started = start(run);
             if (started.isEmpty()) {
                 return;
             }
+            starting.stop(step("start"));
             Job running = run.job.status() == JobStatus.RUNNING ? run.job : run.job.transitionTo(JobStatus.RUNNING, clock.instant());
+            Timer.Sample recording = Timer.start(meters);
             try {
                 run.write(running.withStatementId(started.get().statementId(), clock.instant()), leases.duration());
+                recording.stop(step("record"));
             } catch (LeaseLost lost) {
                 // Whoever holds the job now runs it with the same client token: the same statement.
                 started.get().lease().discard(EvictionReason.ABANDONED);
@@ -343,9 +353,10 @@ public final class JobPerformer {
     // --- RUNNING to DELIVERING or an end
 
     /**
-     * Follows the statement until it ends, asking the Data API at a rate that falls as the statement ages (a
-     * quick query is noticed within tens of milliseconds, a long one costs a call every few seconds), and
-     * renewing the lease as it goes. Past the job's deadline the statement is cancelled.
+     * Follows the statement until it ends, renewing the lease as it goes. While the statement is young (within
+     * {@code long-poll-window}) it is long-polled, so its end is noticed at once; a statement that finds no
+     * long poll free, and every older one, is asked about at a rate that falls as it ages (a call every few
+     * seconds for a long query). Past the job's deadline the statement is cancelled.
      *
      * @param lease the session the statement runs on; null when this worker took over another's statement
      */
@@ -357,18 +368,26 @@ public final class JobPerformer {
         try {
             while (true) {
                 run.keepLease();
+                Duration age = Duration.between(followingSince, clock.instant());
+                boolean longPoll = age.compareTo(statements.longPollWindow()) < 0 && longPolls.tryAcquire();
                 DescribeStatementResponse description;
                 try {
-                    description = untilDone("describe statement " + statementId, run.deadline(),
-                            () -> warehouse.describeStatement(statementId));
+                    description = untilDone("describe statement " + statementId, run.deadline(), () -> longPoll
+                            ? warehouse.describeStatement(statementId, statements.longPollWait())
+                            : warehouse.describeStatement(statementId));
                 } catch (RuntimeException lost) {
                     end(run, JobStatus.FAILED, JobError.of(ErrorCode.WAREHOUSE_UNAVAILABLE,
                             "the warehouse no longer answers for the statement: " + classifier.classify(lost, Dependency.WAREHOUSE).message()));
                     return;
+                } finally {
+                    if (longPoll) {
+                        longPolls.release();
+                    }
                 }
                 switch (description.status() == null ? "" : description.status().toString()) {
                     case "FINISHED" -> {
                         endedOnSession = true;
+                        step("follow").record(Duration.between(followingSince, clock.instant()));
                         release(lease);
                         deliver(run, description);
                         return;
@@ -391,7 +410,9 @@ public final class JobPerformer {
                                     "the statement ran longer than " + readable(statements.timeout())));
                             return;
                         }
-                        run.pause(pollDelay(Duration.between(followingSince, clock.instant())));
+                        if (!longPoll) {
+                            run.pause(pollDelay(age));
+                        }
                     }
                 }
             }
@@ -402,6 +423,18 @@ public final class JobPerformer {
                 lease.discard(EvictionReason.ABANDONED);
             }
         }
+    }
+
+    /**
+     * Where a job's time goes in this worker: {@code claim} (load and lease), {@code start} (ExecuteStatement,
+     * retries included), {@code record} (the statement id stored), {@code follow} (from then until the
+     * statement's end was noticed), {@code hand_over} (DELIVERING stored and announced to the delivery workers).
+     */
+    private Timer step(String name) {
+        return Timer.builder("spectra.jobs.step")
+                .description("Time a job spent in one step of the query worker")
+                .tag("step", name)
+                .register(meters);
     }
 
     /** 10 ms at first, then a twentieth of the statement's age, at most {@code poll-interval}. */
@@ -417,8 +450,10 @@ public final class JobPerformer {
     private void deliver(Run run, DescribeStatementResponse description) throws InterruptedException {
         long rows = resultRows(description);
         long bytes = resultBytes(description);
+        Timer.Sample handing = Timer.start(meters);
         run.write(run.job.transitionTo(JobStatus.DELIVERING, clock.instant()).withRowCount(rows), leases.deliveryGrace());
         announce(run, rows, bytes);
+        handing.stop(step("hand_over"));
         messages.jobChanged(run.job);
         log.info("statement {} finished with {} rows; job is DELIVERING", run.job.statementId(), rows);
     }

@@ -54,6 +54,12 @@ public final class RateLimitedWarehouse implements Warehouse {
     }
 
     @Override
+    public DescribeStatementResponse describeStatement(String statementId, Duration waitUpTo) {
+        describes.take();
+        return warehouse.describeStatement(statementId, waitUpTo);
+    }
+
+    @Override
     public void cancelStatement(String statementId) {
         others.take();
         warehouse.cancelStatement(statementId);

@@ -4,6 +4,7 @@ import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementRespo
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementResponse;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,12 @@ public interface Warehouse {
     ExecuteStatementResponse executeStatement(ExecuteStatementRequest request);
 
     DescribeStatementResponse describeStatement(String statementId);
+
+    /**
+     * DescribeStatement with long polling ({@code WaitTimeSeconds}): answers as soon as the statement ended,
+     * or once {@code waitUpTo} (whole seconds, 1 to 30) has passed with the statement still running.
+     */
+    DescribeStatementResponse describeStatement(String statementId, Duration waitUpTo);
 
     void cancelStatement(String statementId);
 

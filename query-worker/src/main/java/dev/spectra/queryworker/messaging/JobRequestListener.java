@@ -5,6 +5,8 @@ import dev.spectra.common.messaging.JobRequested;
 import dev.spectra.common.messaging.Topics;
 import dev.spectra.queryworker.execution.JobPerformer;
 import dev.spectra.queryworker.execution.JobThreads;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.Acknowledgment;
@@ -12,6 +14,13 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,10 +36,23 @@ public class JobRequestListener {
     private final JobPerformer performer;
     private final JobThreads threads;
     private final ObjectReader reader;
+    private final Clock clock;
+    /** Records handed to this listener and not yet acknowledged, with when they arrived. */
+    private final Map<String, Instant> unacknowledged = new ConcurrentHashMap<>();
 
-    public JobRequestListener(JobPerformer performer, JobThreads threads, JsonMapper json) {
+    public JobRequestListener(JobPerformer performer, JobThreads threads, JsonMapper json, Clock clock, MeterRegistry meters) {
         this.performer = requireNonNull(performer, "performer is null");
         this.threads = requireNonNull(threads, "threads is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        // The alarm: a live worker acknowledges a record within moments (its job claimed); one held for
+        // seconds means a paused consumer, which only a rebalance would otherwise bring back.
+        Gauge.builder("spectra.requests.unacknowledged", unacknowledged, Map::size)
+                .description("Job request records this worker received and has not acknowledged yet")
+                .register(meters);
+        Gauge.builder("spectra.requests.oldest_unacknowledged", this, JobRequestListener::oldestUnacknowledgedSeconds)
+                .description("Seconds the oldest unacknowledged job request record has waited; alarm when it stays above a few seconds")
+                .baseUnit("seconds")
+                .register(meters);
         // Tolerates a producer that omits schemaVersion; unknown fields are ignored by the record itself.
         this.reader = json.readerFor(JobRequested.class).without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
@@ -40,12 +62,32 @@ public class JobRequestListener {
             topics = "${spectra.topics.query-requests:" + Topics.QUERY_REQUESTS + "}")
     public void onJobRequested(ConsumerRecord<String, String> record, Acknowledgment acknowledgment) throws InterruptedException {
         JobRequested request = read(record);
-        boolean started = threads.start(new JobKey(request.tenantId(), request.jobId()), true,
-                () -> performer.perform(request, acknowledgment::acknowledge));
+        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
+        unacknowledged.put(position, clock.instant());
+        Runnable acknowledge = () -> {
+            acknowledgment.acknowledge();
+            unacknowledged.remove(position);
+        };
+        boolean started;
+        try {
+            started = threads.start(new JobKey(request.tenantId(), request.jobId()), true,
+                    () -> performer.perform(request, acknowledge));
+        } catch (InterruptedException | RuntimeException stopping) {
+            unacknowledged.remove(position);
+            throw stopping;
+        }
         if (!started) {
             // Held here already, or the worker is stopping: either way this record has nothing more to do.
-            acknowledgment.acknowledge();
+            acknowledge.run();
         }
+    }
+
+    double oldestUnacknowledgedSeconds() {
+        Instant now = clock.instant();
+        return unacknowledged.values().stream()
+                .min(Comparator.naturalOrder())
+                .map(oldest -> Duration.between(oldest, now).toMillis() / 1000.0)
+                .orElse(0.0);
     }
 
     private JobRequested read(ConsumerRecord<String, String> record) {

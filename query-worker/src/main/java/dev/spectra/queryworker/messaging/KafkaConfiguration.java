@@ -4,6 +4,7 @@ import dev.spectra.queryworker.config.TopicsProperties;
 import dev.spectra.queryworker.execution.JobMessages;
 import dev.spectra.queryworker.execution.JobPerformer;
 import dev.spectra.queryworker.execution.JobThreads;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,8 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Clock;
 
 /**
  * The request listener container.
@@ -77,7 +80,8 @@ public class KafkaConfiguration {
     }
 
     @Bean
-    JobRequestListener jobRequestListener(JobPerformer performer, JobThreads threads, JsonMapper json) {
-        return new JobRequestListener(performer, threads, json);
+    JobRequestListener jobRequestListener(JobPerformer performer, JobThreads threads, JsonMapper json, Clock clock,
+            MeterRegistry meters) {
+        return new JobRequestListener(performer, threads, json, clock, meters);
     }
 }

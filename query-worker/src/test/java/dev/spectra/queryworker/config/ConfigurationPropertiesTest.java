@@ -87,7 +87,8 @@ class ConfigurationPropertiesTest {
         StatementsProperties defaults = bind(StatementsProperties.class, "spectra.statements", Map.of());
 
         assertThat(defaults).isEqualTo(new StatementsProperties(
-                Duration.ofSeconds(2), Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10)));
+                Duration.ofSeconds(2), Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(5), Duration.ofSeconds(1), 64));
         assertThat(defaults.backoff()).isEqualTo(new dev.spectra.common.retry.Backoff(
                 Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0, 0.5));
     }
@@ -99,13 +100,22 @@ class ConfigurationPropertiesTest {
                 "spectra.statements.timeout", "1h",
                 "spectra.statements.retry-backoff", "200ms",
                 "spectra.statements.max-retry-backoff", "5s",
-                "spectra.statements.send-timeout", "3s")))
+                "spectra.statements.send-timeout", "3s",
+                "spectra.statements.long-poll-window", "0s",
+                "spectra.statements.long-poll-wait", "20s",
+                "spectra.statements.max-long-polls", "8")))
                 .isEqualTo(new StatementsProperties(
-                        Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(3)));
+                        Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(3),
+                        Duration.ZERO, Duration.ofSeconds(20), 8));
         assertThatThrownBy(() -> bind(StatementsProperties.class, "spectra.statements", Map.of("spectra.statements.timeout", "0s")))
                 .isInstanceOf(BindException.class);
         assertThatThrownBy(() -> bind(StatementsProperties.class, "spectra.statements", Map.of("spectra.statements.send-timeout", "0s")))
                 .isInstanceOf(BindException.class);
+        for (String outsideTheDataApisBounds : List.of("0s", "500ms", "1500ms", "31s")) {
+            assertThatThrownBy(() -> bind(StatementsProperties.class, "spectra.statements",
+                    Map.of("spectra.statements.long-poll-wait", outsideTheDataApisBounds)))
+                    .isInstanceOf(BindException.class);
+        }
     }
 
     @Test
@@ -126,9 +136,9 @@ class ConfigurationPropertiesTest {
 
     @Test
     void dataApiRatesDefaultsAndOverrides() {
-        assertThat(bind(DataApiProperties.class, "spectra.data-api", Map.of())).isEqualTo(new DataApiProperties(20, 80, 10));
+        assertThat(bind(DataApiProperties.class, "spectra.data-api", Map.of())).isEqualTo(new DataApiProperties(20, 80, 10, 128));
         assertThat(bind(DataApiProperties.class, "spectra.data-api", Map.of("spectra.data-api.describes-per-second", "40")))
-                .isEqualTo(new DataApiProperties(20, 40, 10));
+                .isEqualTo(new DataApiProperties(20, 40, 10, 128));
         assertThatThrownBy(() -> bind(DataApiProperties.class, "spectra.data-api", Map.of("spectra.data-api.executes-per-second", "0")))
                 .isInstanceOf(BindException.class);
     }

@@ -125,6 +125,35 @@ class JobExecutionTest {
     }
 
     @Test
+    void aYoungStatementIsLongPolledAndItsEndNoticedWithoutAnotherDescribe() {
+        worker.close();
+        worker = new WorkerHarness(new WorkerHarness.Settings(2, 2, "worker-1").withLongPolling(Duration.ofHours(1)));
+        worker.warehouse.hangNewStatements();
+        Job job = aQueuedJob().build();
+        Run run = worker.submit(job);
+        await().until(() -> worker.warehouse.longPolls() == 1);
+
+        worker.warehouse.finish(worker.warehouse.statementIds().getFirst(), 1);
+
+        await().until(run::finished);
+        assertThat(worker.stored(job).status()).isEqualTo(JobStatus.DELIVERING);
+        // The waiting call itself answered FINISHED: no second call, and no plain poll at all.
+        assertThat(worker.warehouse.longPolls()).isEqualTo(1);
+        assertThat(worker.warehouse.plainDescribes()).isZero();
+    }
+
+    @Test
+    void aStatementPastTheLongPollWindowIsPolledWithoutWaitingCalls() {
+        Job job = aQueuedJob().build();
+
+        await().until(worker.submit(job)::finished);
+
+        assertThat(worker.stored(job).status()).isEqualTo(JobStatus.DELIVERING);
+        assertThat(worker.warehouse.longPolls()).isZero();
+        assertThat(worker.warehouse.plainDescribes()).isPositive();
+    }
+
+    @Test
     void evictsExpiredSessionAndRetriesOnceOnFreshSession() {
         Job first = aQueuedJob().build();
         Job second = aQueuedJob().build();

@@ -38,7 +38,7 @@ class RateLimitedWarehouseTest {
         nanos.addAndGet(parkNanos);
     };
     private final FakeWarehouse warehouse = new FakeWarehouse(new MutableClock(Instant.parse("2025-01-01T00:00:00Z")));
-    private final RateLimitedWarehouse limited = new RateLimitedWarehouse(warehouse, new DataApiProperties(2, 4, 1),
+    private final RateLimitedWarehouse limited = new RateLimitedWarehouse(warehouse, new DataApiProperties(2, 4, 1, 128),
             new SimpleMeterRegistry(), time, waiting);
 
     @Test

@@ -61,6 +61,8 @@ abstract class JobRequestListenerTestBase {
     private InMemoryJobStore jobs;
     @Autowired
     private FakeWarehouse warehouse;
+    @Autowired
+    private io.micrometer.core.instrument.MeterRegistry meters;
 
     @Test
     void runsRequestedJobAndAnnouncesTheFinishedStatement() {
@@ -103,6 +105,31 @@ abstract class JobRequestListenerTestBase {
         } finally {
             warehouse.finishNewStatements();
         }
+    }
+
+    @Test
+    void aRecordWhoseJobCannotBeLoadedYetShowsAsUnacknowledgedUntilItIsClaimed() {
+        Job job = aQueuedJob().submittedAt(Instant.now()).build();
+        jobs.put(job);
+        // The job table throttles the first loads: the worker retries them itself, holding the record meanwhile.
+        jobs.failNextCalls(throttled(), throttled(), throttled());
+
+        kafka.send(topics.queryRequests(), job.tenantId().value(),
+                json.writeValueAsString(new JobRequested(job.jobId(), job.tenantId(), job.submittedAt())));
+
+        await().until(() -> meters.get("spectra.requests.unacknowledged").gauge().value() == 1);
+        await().until(() -> meters.get("spectra.requests.oldest_unacknowledged").gauge().value() > 0);
+        await().until(() -> jobs.get(job).status() == JobStatus.DELIVERING);
+        assertThat(meters.get("spectra.requests.unacknowledged").gauge().value()).isZero();
+        assertThat(meters.get("spectra.requests.oldest_unacknowledged").gauge().value()).isZero();
+    }
+
+    private static RuntimeException throttled() {
+        return software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.builder()
+                .message("Rate of requests exceeds the allowed throughput").statusCode(400)
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                        .errorCode("ProvisionedThroughputExceededException").build())
+                .build();
     }
 
     @Test

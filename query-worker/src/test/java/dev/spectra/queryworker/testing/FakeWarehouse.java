@@ -12,11 +12,13 @@ import software.amazon.awssdk.services.redshiftdata.model.StatusString;
 import software.amazon.awssdk.services.redshiftdata.model.ValidationException;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,6 +34,8 @@ public final class FakeWarehouse implements Warehouse {
     public enum NewStatements { FINISH, HANG }
 
     private static final long DEFAULT_ROWS = 3;
+    private int plainDescribes;
+    private int longPolls;
 
     private final Clock clock;
     private final List<ExecuteStatementRequest> executeRequests = new ArrayList<>();
@@ -199,7 +203,38 @@ public final class FakeWarehouse implements Warehouse {
 
     @Override
     public synchronized DescribeStatementResponse describeStatement(String statementId) {
+        plainDescribes++;
+        return describe(statement(statementId));
+    }
+
+    /** DescribeStatement calls without and with {@code WaitTimeSeconds}. */
+    public synchronized int plainDescribes() {
+        return plainDescribes;
+    }
+
+    public synchronized int longPolls() {
+        return longPolls;
+    }
+
+    /** Long polling as the Data API does it: answers once the statement ended, or when the wait is over. */
+    @Override
+    public synchronized DescribeStatementResponse describeStatement(String statementId, Duration waitUpTo) {
+        longPolls++;
         Statement statement = statement(statementId);
+        long until = System.nanoTime() + waitUpTo.toNanos();
+        try {
+            for (long left = waitUpTo.toNanos(); !statement.isFinal() && left > 0; left = until - System.nanoTime()) {
+                // Waiting gives up the monitor, so a test can end the statement meanwhile; it looks again every 2 ms.
+                TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(2)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while long polling", e);
+        }
+        return describe(statement);
+    }
+
+    private DescribeStatementResponse describe(Statement statement) {
         return DescribeStatementResponse.builder()
                 .id(statement.id)
                 .status(statement.status)

@@ -72,7 +72,8 @@ public final class WorkerHarness implements AutoCloseable {
         SessionsProperties sessionSettings = new SessionsProperties(
                 settings.sessionsPerUser(), Duration.ofMinutes(10), Duration.ofSeconds(30), 100, Duration.ofMinutes(2));
         StatementsProperties statementSettings = new StatementsProperties(
-                Duration.ofMillis(20), JOB_TIMEOUT, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(2));
+                Duration.ofMillis(20), JOB_TIMEOUT, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(2),
+                settings.longPollWindow(), Duration.ofSeconds(1), 8);
         LeasesProperties leaseSettings = new LeasesProperties(LEASE, Duration.ofHours(1), Duration.ofMinutes(5), workerId);
         SchedulingProperties scheduling = new SchedulingProperties(100, 100, settings.runningPerTenant());
         sessions = new SessionPool(sessionSettings, clock, platformScheduler, meters);
@@ -89,8 +90,19 @@ public final class WorkerHarness implements AutoCloseable {
     /**
      * @param sessionsPerUser  warm sessions per database user
      * @param runningPerTenant statements one tenant may run at once in this worker
+     * @param longPollWindow   {@code spectra.statements.long-poll-window}
      */
-    public record Settings(int sessionsPerUser, int runningPerTenant, String workerId) {
+    public record Settings(int sessionsPerUser, int runningPerTenant, String workerId, Duration longPollWindow) {
+
+        /** Without long polling: the harness's clock stands still, a long poll would wait in real time. */
+        public Settings(int sessionsPerUser, int runningPerTenant, String workerId) {
+            this(sessionsPerUser, runningPerTenant, workerId, Duration.ZERO);
+        }
+
+        /** Statements younger than {@code window} (by the harness's clock) are long-polled. */
+        public Settings withLongPolling(Duration window) {
+            return new Settings(sessionsPerUser, runningPerTenant, workerId, window);
+        }
     }
 
     /** Stores the job as the gateway would and delivers its request record to the worker. */
