@@ -123,6 +123,7 @@ public final class LocalWarehouse implements AutoCloseable {
         String administratorPassword = randomPassword();
         EmbeddedPostgres postgres = startCluster(dataDirectory, binaryCache, administratorPassword);
         try {
+            yieldTheCpuToTheServices(dataDirectory);
             Map<String, String> passwords = seed(postgres, provisioning);
             writeAdministratorFile(administratorFile, postgres.getPort(), administratorPassword);
             log.info("Warehouse ready: PostgreSQL on port {}, database {}, {} tenant users; administrator in {}",
@@ -154,10 +155,38 @@ public final class LocalWarehouse implements AutoCloseable {
         return administratorFile;
     }
 
+    /** CPU priority of the warehouse's processes, below the services' 0. */
+    static final int WAREHOUSE_NICENESS = 10;
+
     @Override
     public void close() {
         closeQuietly(postgres);
         deleteQuietly(administratorFile);
+    }
+
+    /**
+     * The warehouse stands in for a cluster of its own, but here it shares the machine with the services. Run at
+     * a lower CPU priority (nice 10; backends forked later inherit it from the postmaster), a tenant's heavy
+     * query slows the other queries in the warehouse, as on a real cluster, but not the gateway and the workers,
+     * which on a real deployment would not share its CPUs. Best effort: without {@code renice} it runs as is.
+     */
+    private static void yieldTheCpuToTheServices(Path dataDirectory) {
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).getFirst().strip());
+            List<String> command = new java.util.ArrayList<>(List.of("renice", "-n", String.valueOf(WAREHOUSE_NICENESS), "-p",
+                    String.valueOf(postmaster)));
+            ProcessHandle.of(postmaster).ifPresent(server -> server.descendants()
+                    .forEach(child -> command.add(String.valueOf(child.pid()))));
+            Process renice = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!renice.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || renice.exitValue() != 0) {
+                log.warn("could not lower the warehouse's CPU priority (renice failed); it competes with the services as is");
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not lower the warehouse's CPU priority ({}); it competes with the services as is", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -54,6 +54,17 @@ class LocalWarehouseTest {
     }
 
     @Test
+    void aTenantsBackendRunsAtTheWarehousesLowerCpuPriority() throws Exception {
+        try (Connection connection = loginAs(DemoTenant.ACME)) {
+            long backend = Long.parseLong(strings(connection, "SELECT pg_backend_pid()").getFirst());
+            // /proc/<pid>/stat: the 19th field is the nice value; the command (2nd) may hold spaces, so count after ')'.
+            String stat = Files.readString(Path.of("/proc", String.valueOf(backend), "stat"));
+            String[] afterCommand = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            assertThat(Integer.parseInt(afterCommand[19 - 3])).isEqualTo(LocalWarehouse.WAREHOUSE_NICENESS);
+        }
+    }
+
+    @Test
     void eachTenantUserSeesExactlyItsOwnRows() throws SQLException {
         for (DemoTenant tenant : List.of(DemoTenant.ACME, DemoTenant.GLOBEX)) {
             try (Connection connection = loginAs(tenant)) {
