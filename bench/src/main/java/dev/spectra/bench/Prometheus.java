@@ -35,6 +35,25 @@ final class Prometheus {
         return java.util.Optional.empty();
     }
 
+    /** {@code name}'s samples summed per value of {@code tag}, e.g. a timer's {@code _sum} per {@code step}. */
+    java.util.Map<String, Double> byTag(String name, String tag) {
+        return byTag(scrapeText(), name, tag);
+    }
+
+    static java.util.Map<String, Double> byTag(String exposition, String name, String tag) {
+        java.util.Map<String, Double> sums = new java.util.TreeMap<>();
+        java.util.regex.Pattern label = java.util.regex.Pattern.compile("[{,]" + tag + "=\"([^\"]*)\"");
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(name + "{")) {
+                java.util.regex.Matcher value = label.matcher(line.substring(0, line.lastIndexOf('}') + 1));
+                if (value.find()) {
+                    sums.merge(value.group(1), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).strip()), Double::sum);
+                }
+            }
+        }
+        return sums;
+    }
+
     static OptionalDouble parse(String exposition, String name) {
         double sum = 0;
         boolean found = false;

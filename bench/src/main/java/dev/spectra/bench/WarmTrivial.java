@@ -12,6 +12,8 @@ import java.util.Map;
 final class WarmTrivial implements Scenario {
 
     static final String SQL = "SELECT 1";
+    /** The query worker's per-step timer ({@code spectra.jobs.step}). */
+    private static final String STEP = "spectra_jobs_step_seconds";
 
     @Override
     public String name() {
@@ -33,6 +35,8 @@ final class WarmTrivial implements Scenario {
         }
         List<Double> spectra = new ArrayList<>();
         List<Double> direct = new ArrayList<>();
+        Map<String, Double> stepSecondsBefore = context.queryWorker().byTag(STEP + "_sum", "step");
+        Map<String, Double> stepCountBefore = context.queryWorker().byTag(STEP + "_count", "step");
         for (int i = 0; i < sizes.trivialSamples(); i++) {
             if (i % 2 == 0) {
                 spectra.add(spectra(context));
@@ -42,6 +46,17 @@ final class WarmTrivial implements Scenario {
                 spectra.add(spectra(context));
             }
         }
+        Map<String, Double> stepSeconds = context.queryWorker().byTag(STEP + "_sum", "step");
+        Map<String, Double> stepCount = context.queryWorker().byTag(STEP + "_count", "step");
+        // Where a sample's time went in the query worker: the mean of each step over the measured samples.
+        Map<String, Long> stepMeanMicros = new LinkedHashMap<>();
+        stepSeconds.forEach((step, seconds) -> {
+            double count = stepCount.getOrDefault(step, 0.0) - stepCountBefore.getOrDefault(step, 0.0);
+            if (count > 0) {
+                stepMeanMicros.put(step, Math.round((seconds - stepSecondsBefore.getOrDefault(step, 0.0)) / count * 1e6));
+            }
+        });
+        System.out.println("bench: warm-trivial, mean of each query-worker step (us): " + stepMeanMicros);
         Latencies through = Latencies.ofMillis(spectra);
         Latencies baseline = Latencies.ofMillis(direct);
 
@@ -55,7 +70,7 @@ final class WarmTrivial implements Scenario {
         return new ScenarioResult(name(), Latencies.millisSince(start) / 1000, parameters, List.of(
                 Comparison.of("p50 latency", "ms", "Data API direct", baseline.p50(), "Spectra e2e", through.p50()).withAddedAtMost(50),
                 Comparison.of("p99 latency", "ms", "Data API direct", baseline.p99(), "Spectra e2e", through.p99()).withAddedAtMost(150)),
-                Map.of("spectra_ms", through, "direct_ms", baseline));
+                Map.of("spectra_ms", through, "direct_ms", baseline, "query_worker_step_mean_us", stepMeanMicros));
     }
 
     private static double spectra(BenchContext context) {
