@@ -132,6 +132,11 @@ public final class SessionPool implements SmartLifecycle {
             } else {
                 borrowing.waitingSince = System.nanoTime();
                 waiting.addLast(borrowing);
+                // Sessions that just lapsed free slots for the borrows ahead of this one, or for this one.
+                dispatch();
+                if (borrowing.lease != null) {
+                    borrowing.waitingSince = 0;
+                }
             }
             return borrowing;
         } finally {

@@ -145,6 +145,19 @@ class SessionPoolTest {
     }
 
     @Test
+    void aSlotFreedByTheClockGoesToTheBorrowWaitingLongestNotToTheOneThatNoticedIt() throws InterruptedException {
+        restartWithMaxOpen(1);
+        returnIdle("acme_reader", "session-1");
+        SessionPool.Borrowing globex = pool.borrow("globex_reader");
+        clock.advance(KEEP_ALIVE);
+
+        SessionPool.Borrowing initech = pool.borrow("initech_reader");
+
+        assertThat(initech.await(NO_WAIT)).isEmpty();
+        assertThat(globex.await(NO_WAIT)).isPresent();
+    }
+
+    @Test
     void aForgottenSessionCountsUntilItsKeepAliveEnds() throws InterruptedException {
         restartWithMaxOpen(1);
         SessionLease abandoned = lendNow("acme_reader");
