@@ -18,6 +18,7 @@ import dev.spectra.queryworker.scheduling.FairScheduler;
 import dev.spectra.queryworker.session.EvictionReason;
 import dev.spectra.queryworker.session.SessionLease;
 import dev.spectra.queryworker.session.SessionPool;
+import dev.spectra.queryworker.session.SessionPoolStoppedException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -190,6 +191,8 @@ public final class JobPerformer {
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
             run.handOver();
+        } catch (SessionPoolStoppedException stopping) {
+            run.handOver();
         } catch (RuntimeException e) {
             log.error("job run failed; its lease will bring it back", e);
         }
@@ -257,7 +260,7 @@ public final class JobPerformer {
 
     /**
      * ExecuteStatement on one of the user's sessions, retried while the warehouse is throttling, overloaded or
-     * unreachable, until the job's deadline; a refused warm session is dropped and the next attempt opens one.
+     * unreachable, until the job's deadline; a refused warm session is discarded and the next attempt borrows again.
      */
     private Optional<Started> start(Run run) throws InterruptedException {
         Job job = run.job;
