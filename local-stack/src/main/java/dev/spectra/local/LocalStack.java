@@ -59,7 +59,7 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack(LocalStackSettings settings) {
         this.settings = settings;
-        this.provisioning = TenantProvisioning.generate(DemoTenant.ALL, settings.tenantLimits());
+        this.provisioning = TenantProvisioning.generate(settings.tenants(), settings.tenantLimits());
     }
 
     public static LocalStack start(LocalStackSettings settings) {

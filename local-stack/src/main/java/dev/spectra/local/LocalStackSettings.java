@@ -1,6 +1,12 @@
 package dev.spectra.local;
 
+import dev.spectra.common.tenant.Tenant;
+import dev.spectra.common.tenant.TenantId;
+
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,17 +18,22 @@ import static java.util.Objects.requireNonNull;
  * @param gatewayPort    the gateway's port on loopback
  * @param tenantLimits   what each tenant's database user may spend ({@link TenantLimits#DEFAULTS} unless a
  *                       test needs a runaway query ended sooner)
+ * @param tenantConcurrency demo tenants whose registry entry gets another {@code max_concurrent_queries} than
+ *                       {@link DemoTenant#DEFAULT_CONCURRENCY}
  */
-public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort, TenantLimits tenantLimits) {
+public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort, TenantLimits tenantLimits,
+                                 Map<TenantId, Integer> tenantConcurrency) {
 
     public LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort) {
-        this(repositoryRoot, stateDirectory, gatewayPort, TenantLimits.DEFAULTS);
+        this(repositoryRoot, stateDirectory, gatewayPort, TenantLimits.DEFAULTS, Map.of());
     }
 
     public LocalStackSettings {
         requireNonNull(repositoryRoot, "repositoryRoot is null");
         requireNonNull(stateDirectory, "stateDirectory is null");
         requireNonNull(tenantLimits, "tenantLimits is null");
+        tenantConcurrency = Map.copyOf(requireNonNull(tenantConcurrency, "tenantConcurrency is null"));
+        tenantConcurrency.forEach((tenant, limit) -> Tenant.requireValidConcurrency(limit));
         repositoryRoot = repositoryRoot.toAbsolutePath().normalize();
         stateDirectory = stateDirectory.toAbsolutePath().normalize();
         if (gatewayPort < 1 || gatewayPort > 65535) {
@@ -31,7 +42,23 @@ public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int g
     }
 
     public LocalStackSettings withTenantLimits(TenantLimits limits) {
-        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, limits);
+        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, limits, tenantConcurrency);
+    }
+
+    /** The demo tenant's {@code max_concurrent_queries} in the registry, for a test or a benchmark. */
+    public LocalStackSettings withTenantConcurrency(TenantId tenant, int maxConcurrentQueries) {
+        Map<TenantId, Integer> concurrency = new HashMap<>(tenantConcurrency);
+        concurrency.put(requireNonNull(tenant, "tenant is null"), maxConcurrentQueries);
+        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, tenantLimits, concurrency);
+    }
+
+    /** The demo tenants to provision, with their concurrency as these settings say. */
+    public List<DemoTenant> tenants() {
+        return DemoTenant.ALL.stream()
+                .map(tenant -> tenantConcurrency.containsKey(tenant.id())
+                        ? tenant.withMaxConcurrentQueries(tenantConcurrency.get(tenant.id()))
+                        : tenant)
+                .toList();
     }
 
     /** S3Mock's jar and sqlite4java's native library, copied there by the local-stack build. */

@@ -254,7 +254,7 @@ public final class LocalWarehouse implements AutoCloseable {
                 String password = randomPassword();
                 passwords.put(user, password);
                 sql.execute("CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'"
-                        + " CONNECTION LIMIT " + limits.connectionLimit());
+                        + " CONNECTION LIMIT " + tenant.connectionLimit(limits));
                 // SET FALSE: a tenant cannot SET ROLE to the group, it only inherits the group's grants
                 sql.execute("GRANT " + TENANT_GROUP + " TO " + user + " WITH INHERIT TRUE, SET FALSE");
                 sql.execute("ALTER ROLE " + user + " SET statement_timeout = '" + limits.statementTimeout().toMillis() + "ms'");

@@ -34,6 +34,16 @@ public record ProvisionedTenant(DemoTenant tenant, String databaseUser) {
     }
 
     public Tenant registryEntry() {
-        return new Tenant(tenant.id(), databaseUser, tenant.active());
+        return new Tenant(tenant.id(), databaseUser, tenant.active(), tenant.maxConcurrentQueries());
+    }
+
+    /**
+     * The role's CONNECTION LIMIT: {@code limits}' own, raised so that it never refuses what the query workers
+     * may open for this user. One worker holds at most the tenant's concurrency in sessions running or idle,
+     * and about as many again forgotten (idle ones past their margin, refused or abandoned ones) until their
+     * keep-alive ends; after a rebalance or a takeover two workers may hold the tenant's jobs.
+     */
+    public int connectionLimit(TenantLimits limits) {
+        return Math.max(limits.connectionLimit(), 4 * tenant.maxConcurrentQueries());
     }
 }

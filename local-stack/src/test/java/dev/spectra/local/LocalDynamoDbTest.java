@@ -29,6 +29,7 @@ class LocalDynamoDbTest {
             Tenant acme = TenantTable.fromItem(client.getItem(TenantTable.get(TenantTable.DEFAULT_NAME, DemoTenant.ACME.id())).item());
             assertThat(acme).isEqualTo(provisioning.tenant(DemoTenant.ACME.id()).registryEntry());
             assertThat(acme.databaseUser()).doesNotContain("acme").matches("u[0-9a-f]{24}");
+            assertThat(acme.maxConcurrentQueries()).isEqualTo(DemoTenant.DEFAULT_CONCURRENCY);
         }
     }
 }

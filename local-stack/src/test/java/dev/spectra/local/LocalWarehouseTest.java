@@ -35,6 +35,8 @@ class LocalWarehouseTest {
     @TempDir
     static Path data;
 
+    private static final int GLOBEX_CONCURRENCY = 10;
+
     private TenantProvisioning provisioning;
     private LocalWarehouse warehouse;
     private Path administratorFile;
@@ -42,7 +44,9 @@ class LocalWarehouseTest {
     @BeforeAll
     void start() {
         Path root = TestRepository.root();
-        provisioning = TenantProvisioning.generate(DemoTenant.ALL, TenantLimits.DEFAULTS.withStatementTimeout(STATEMENT_TIMEOUT));
+        // Globex may run more queries at once than the default CONNECTION LIMIT leaves room for.
+        provisioning = TenantProvisioning.generate(List.of(DemoTenant.ACME, DemoTenant.GLOBEX.withMaxConcurrentQueries(GLOBEX_CONCURRENCY),
+                DemoTenant.INITECH), TenantLimits.DEFAULTS.withStatementTimeout(STATEMENT_TIMEOUT));
         administratorFile = data.resolve("state/warehouse-admin.json");
         warehouse = LocalWarehouse.start(data.resolve("postgres"), root.resolve(".spectra/cache/postgres"), administratorFile, provisioning);
     }
@@ -225,6 +229,14 @@ class LocalWarehouseTest {
         try (Connection admin = warehouse.administratorDataSource().getConnection()) {
             assertThat(strings(admin, "SELECT rolconnlimit FROM pg_roles WHERE rolname = '" + userOf(DemoTenant.ACME) + "'"))
                     .containsExactly("32");
+        }
+    }
+
+    @Test
+    void aTenantsConnectionLimitLeavesRoomForWhatTheQueryWorkersMayOpenAtItsConcurrency() throws SQLException {
+        try (Connection admin = warehouse.administratorDataSource().getConnection()) {
+            assertThat(strings(admin, "SELECT rolconnlimit FROM pg_roles WHERE rolname = '" + userOf(DemoTenant.GLOBEX) + "'"))
+                    .containsExactly(Integer.toString(4 * GLOBEX_CONCURRENCY));
         }
     }
 

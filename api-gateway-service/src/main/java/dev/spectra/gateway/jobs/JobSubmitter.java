@@ -58,7 +58,7 @@ public final class JobSubmitter {
     /** Emits the recorded job once it is queued; fails with a 503 {@link ProblemException} otherwise. */
     public Mono<Job> submit(Tenant tenant, String sql) {
         return Mono.fromFuture(() -> {
-            Job job = Job.queued(tenant.id(), JobId.random(), sql, tenant.databaseUser(), now(), retention);
+            Job job = Job.queued(tenant.id(), JobId.random(), sql, tenant.databaseUser(), tenant.maxConcurrentQueries(), now(), retention);
             return recordAndQueue(job).toFuture();
         }, true);
     }

@@ -34,6 +34,17 @@ class JobSubmitterTest {
     }
 
     @Test
+    void copiesTheTenantsConcurrencyIntoTheJobSoTheWorkerNeedsNoRegistryRead() {
+        Tenant limited = new Tenant(TenantId.of("globex"), "tenant_globex", true, 2);
+
+        Job limitedJob = submitter.submit(limited, "SELECT 1").block();
+        Job defaultJob = submitter.submit(ACME, "SELECT 1").block();
+
+        assertThat(store.stored(limited.id(), limitedJob.jobId()).orElseThrow().maxConcurrentQueries()).isEqualTo(2);
+        assertThat(store.stored(ACME.id(), defaultJob.jobId()).orElseThrow().maxConcurrentQueries()).isNull();
+    }
+
+    @Test
     void stillAnswersUnavailableWhenTheJobCanNeitherBeQueuedNorMarkedFailed() {
         queue.failWith(new IllegalStateException("broker unreachable"));
         store.failReplacesWith(new IllegalStateException("DynamoDB is down too"));

@@ -1,5 +1,6 @@
 package dev.spectra.common.job;
 
+import dev.spectra.common.tenant.Tenant;
 import dev.spectra.common.tenant.TenantId;
 
 import java.time.Duration;
@@ -13,6 +14,8 @@ import static java.util.Objects.requireNonNull;
  * that copy with a compare-and-set on {@link #version()}.
  *
  * @param databaseUser the tenant's warehouse user, resolved by the gateway from the tenant registry
+ * @param maxConcurrentQueries the tenant's concurrency as the registry said at submission; null for the query
+ *                     worker's default (a tenant without one, or a job written before jobs carried it)
  * @param statementId  the Data API statement id, set before the statement is tracked; null until then
  * @param rowCount     rows in the result, once known
  * @param error        why the job ended without a result; null otherwise
@@ -29,6 +32,7 @@ public record Job(
         long version,
         String sql,
         String databaseUser,
+        Integer maxConcurrentQueries,
         Instant submittedAt,
         Instant updatedAt,
         Instant expiresAt,
@@ -71,6 +75,7 @@ public record Job(
         requireNonNull(status, "status is null");
         requireNonNull(sql, "sql is null");
         requireNonNull(databaseUser, "databaseUser is null");
+        Tenant.requireValidConcurrency(maxConcurrentQueries);
         requireNonNull(submittedAt, "submittedAt is null");
         requireNonNull(updatedAt, "updatedAt is null");
         requireNonNull(expiresAt, "expiresAt is null");
@@ -89,8 +94,15 @@ public record Job(
         }
     }
 
+    /** A new job of a tenant on the query worker's default concurrency. */
     public static Job queued(TenantId tenantId, JobId jobId, String sql, String databaseUser, Instant now, Duration retention) {
-        return new Job(tenantId, jobId, JobStatus.QUEUED, 1, sql, databaseUser, now, now, now.plus(retention),
+        return queued(tenantId, jobId, sql, databaseUser, null, now, retention);
+    }
+
+    /** A new job; {@code maxConcurrentQueries} as the tenant registry says, null for the worker's default. */
+    public static Job queued(TenantId tenantId, JobId jobId, String sql, String databaseUser, Integer maxConcurrentQueries,
+            Instant now, Duration retention) {
+        return new Job(tenantId, jobId, JobStatus.QUEUED, 1, sql, databaseUser, maxConcurrentQueries, now, now, now.plus(retention),
                 null, null, null, null, new Lease(null, now.plus(FIRST_CLAIM_WITHIN)));
     }
 
@@ -99,7 +111,7 @@ public record Job(
         if (!JobStatus.isAllowedTransition(status, to)) {
             throw new IllegalJobTransitionException(jobId, status, to);
         }
-        return new Job(tenantId, jobId, to, version, sql, databaseUser, submittedAt, now, expiresAt,
+        return new Job(tenantId, jobId, to, version, sql, databaseUser, maxConcurrentQueries, submittedAt, now, expiresAt,
                 statementId, rowCount, error, resultJson, lease);
     }
 
@@ -115,28 +127,28 @@ public record Job(
     public Job succeeded(long rows, String result, Instant now) {
         requireNonNull(result, "result is null");
         Job done = transitionTo(JobStatus.SUCCEEDED, now);
-        return new Job(tenantId, jobId, done.status, version, sql, databaseUser, submittedAt, now, expiresAt,
+        return new Job(tenantId, jobId, done.status, version, sql, databaseUser, maxConcurrentQueries, submittedAt, now, expiresAt,
                 statementId, rows, error, result, lease);
     }
 
     public Job withStatementId(String id, Instant now) {
         requireNonNull(id, "id is null");
-        return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, now, expiresAt,
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, submittedAt, now, expiresAt,
                 id, rowCount, error, resultJson, lease);
     }
 
     public Job withRowCount(long rows) {
-        return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, updatedAt, expiresAt,
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, submittedAt, updatedAt, expiresAt,
                 statementId, rows, error, resultJson, lease);
     }
 
     Job withVersion(long newVersion) {
-        return new Job(tenantId, jobId, status, newVersion, sql, databaseUser, submittedAt, updatedAt, expiresAt,
+        return new Job(tenantId, jobId, status, newVersion, sql, databaseUser, maxConcurrentQueries, submittedAt, updatedAt, expiresAt,
                 statementId, rowCount, error, resultJson, lease);
     }
 
     private Job withError(JobError reason) {
-        return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, updatedAt, expiresAt,
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, submittedAt, updatedAt, expiresAt,
                 statementId, rowCount, reason, resultJson, lease);
     }
 
@@ -146,7 +158,7 @@ public record Job(
         if (status.isTerminal()) {
             throw new IllegalStateException("job " + jobId + " ended " + status + "; it cannot be leased");
         }
-        return new Job(tenantId, jobId, status, version, sql, databaseUser, submittedAt, updatedAt, expiresAt,
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, submittedAt, updatedAt, expiresAt,
                 statementId, rowCount, error, resultJson, new Lease(owner, until));
     }
 

@@ -47,6 +47,7 @@ public final class JobTable {
     static final String VERSION = "version";
     static final String SQL = "sql";
     static final String DATABASE_USER = "database_user";
+    static final String MAX_CONCURRENT_QUERIES = "max_concurrent_queries";
     static final String SUBMITTED_AT = "submitted_at";
     static final String UPDATED_AT = "updated_at";
     /** Epoch seconds; the table's TTL attribute. */
@@ -187,6 +188,9 @@ public final class JobTable {
         item.put(VERSION, n(job.version()));
         item.put(SQL, s(job.sql()));
         item.put(DATABASE_USER, s(job.databaseUser()));
+        if (job.maxConcurrentQueries() != null) {
+            item.put(MAX_CONCURRENT_QUERIES, n(job.maxConcurrentQueries()));
+        }
         item.put(SUBMITTED_AT, s(job.submittedAt().toString()));
         item.put(UPDATED_AT, s(job.updatedAt().toString()));
         item.put(EXPIRES_AT, n(job.expiresAt().getEpochSecond()));
@@ -225,6 +229,7 @@ public final class JobTable {
                 Long.parseLong(item.get(VERSION).n()),
                 item.get(SQL).s(),
                 item.get(DATABASE_USER).s(),
+                item.containsKey(MAX_CONCURRENT_QUERIES) ? Integer.valueOf(item.get(MAX_CONCURRENT_QUERIES).n()) : null,
                 Instant.parse(item.get(SUBMITTED_AT).s()),
                 Instant.parse(item.get(UPDATED_AT).s()),
                 Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())),

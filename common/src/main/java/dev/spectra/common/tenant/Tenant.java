@@ -5,17 +5,41 @@ import static java.util.Objects.requireNonNull;
 /**
  * A tenant as the registry knows it.
  *
- * @param databaseUser the warehouse user every statement of this tenant runs as; row-level security
- *                     in the warehouse keys on it
- * @param active       an inactive tenant's requests are refused before anything is recorded
+ * @param databaseUser         the warehouse user every statement of this tenant runs as; row-level security
+ *                             in the warehouse keys on it
+ * @param active               an inactive tenant's requests are refused before anything is recorded
+ * @param maxConcurrentQueries how many of the tenant's statements a query worker runs at once; null for the
+ *                             worker's default ({@code spectra.scheduling.max-running-per-tenant}). The gateway
+ *                             copies it into each job at submission, so a change applies to jobs submitted after
+ *                             it (and after the gateway's registry cache let it through)
  */
-public record Tenant(TenantId id, String databaseUser, boolean active) {
+public record Tenant(TenantId id, String databaseUser, boolean active, Integer maxConcurrentQueries) {
+
+    /**
+     * The most a tenant may be given. Redshift runs at most 50 queries at once across its WLM queues; a tenant
+     * allowed more would only hold sessions with statements queued inside the warehouse.
+     */
+    public static final int MAX_CONCURRENT_QUERIES = 50;
 
     public Tenant {
         requireNonNull(id, "id is null");
         requireNonNull(databaseUser, "databaseUser is null");
         if (databaseUser.isBlank()) {
             throw new IllegalArgumentException("databaseUser is blank");
+        }
+        requireValidConcurrency(maxConcurrentQueries);
+    }
+
+    /** A tenant on the worker's default concurrency. */
+    public Tenant(TenantId id, String databaseUser, boolean active) {
+        this(id, databaseUser, active, null);
+    }
+
+    /** Throws unless {@code maxConcurrentQueries} is null (the default) or 1 to {@value #MAX_CONCURRENT_QUERIES}. */
+    public static void requireValidConcurrency(Integer maxConcurrentQueries) {
+        if (maxConcurrentQueries != null && (maxConcurrentQueries < 1 || maxConcurrentQueries > MAX_CONCURRENT_QUERIES)) {
+            throw new IllegalArgumentException("maxConcurrentQueries must be 1 to %d: %d"
+                    .formatted(MAX_CONCURRENT_QUERIES, maxConcurrentQueries));
         }
     }
 }

@@ -10,9 +10,13 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
+import java.util.HashMap;
 import java.util.Map;
 
-/** The tenant registry's item layout: {@code tenant_id -> database_user, active}. */
+/**
+ * The tenant registry's item layout: {@code tenant_id -> database_user, active, max_concurrent_queries}. The
+ * last is optional (a number, absent for the query workers' default).
+ */
 public final class TenantTable {
 
     public static final String DEFAULT_NAME = "spectra-tenants";
@@ -20,6 +24,7 @@ public final class TenantTable {
     private static final String TENANT_ID = "tenant_id";
     private static final String DATABASE_USER = "database_user";
     private static final String ACTIVE = "active";
+    private static final String MAX_CONCURRENT_QUERIES = "max_concurrent_queries";
 
     private TenantTable() {}
 
@@ -32,17 +37,22 @@ public final class TenantTable {
     }
 
     public static Map<String, AttributeValue> toItem(Tenant tenant) {
-        return Map.of(
-                TENANT_ID, AttributeValue.fromS(tenant.id().value()),
-                DATABASE_USER, AttributeValue.fromS(tenant.databaseUser()),
-                ACTIVE, AttributeValue.fromBool(tenant.active()));
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(TENANT_ID, AttributeValue.fromS(tenant.id().value()));
+        item.put(DATABASE_USER, AttributeValue.fromS(tenant.databaseUser()));
+        item.put(ACTIVE, AttributeValue.fromBool(tenant.active()));
+        if (tenant.maxConcurrentQueries() != null) {
+            item.put(MAX_CONCURRENT_QUERIES, AttributeValue.fromN(tenant.maxConcurrentQueries().toString()));
+        }
+        return item;
     }
 
     public static Tenant fromItem(Map<String, AttributeValue> item) {
         return new Tenant(
                 TenantId.of(item.get(TENANT_ID).s()),
                 item.get(DATABASE_USER).s(),
-                item.containsKey(ACTIVE) && item.get(ACTIVE).bool());
+                item.containsKey(ACTIVE) && item.get(ACTIVE).bool(),
+                item.containsKey(MAX_CONCURRENT_QUERIES) ? Integer.valueOf(item.get(MAX_CONCURRENT_QUERIES).n()) : null);
     }
 
     public static CreateTableRequest createTable(String table) {

@@ -23,6 +23,15 @@ class JobTableTest {
     }
 
     @Test
+    void theTenantsConcurrencyRoundTripsAndIsAbsentForTheDefault() {
+        Job limited = Job.queued(ACME, JobId.random(), "SELECT 1", "acme_user", 2, NOW, java.time.Duration.ofDays(7));
+
+        assertThat(JobTable.fromItem(JobTable.toItem(limited)).maxConcurrentQueries()).isEqualTo(2);
+        assertThat(JobTable.toItem(aQueuedJob().build())).doesNotContainKey("max_concurrent_queries");
+        assertThat(JobTable.fromItem(JobTable.toItem(aQueuedJob().build())).maxConcurrentQueries()).isNull();
+    }
+
+    @Test
     void failedJobRoundTripsItsError() {
         Job job = aQueuedJob().in(JobStatus.FAILED);
 

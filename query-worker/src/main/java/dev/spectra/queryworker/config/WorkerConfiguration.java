@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The worker's platform threads: one scheduler for the lease sweeper and session wait limits. Jobs run on
+ * The worker's platform threads: one scheduler for the lease sweeper. Jobs run on
  * virtual threads ({@code JobThreads}); a thread blocked on a call or a wait costs no platform thread.
  */
 @Configuration(proxyBeanMethods = false)

@@ -37,8 +37,9 @@ public class ExecutionConfiguration {
     }
 
     @Bean
-    FairScheduler fairScheduler(SchedulingProperties scheduling, MeterRegistry meters) {
-        return new FairScheduler(scheduling.maxRunning(), tenant -> scheduling.maxRunningPerTenant(), meters);
+    FairScheduler fairScheduler(SchedulingProperties scheduling, SessionsProperties sessions, MeterRegistry meters) {
+        scheduling.requireSessionsFor(sessions);
+        return new FairScheduler(scheduling.maxRunning(), scheduling.maxRunningPerTenant(), meters);
     }
 
     @Bean

@@ -16,9 +16,9 @@ import dev.spectra.queryworker.config.LeasesProperties;
 import dev.spectra.queryworker.config.StatementsProperties;
 import dev.spectra.queryworker.scheduling.FairScheduler;
 import dev.spectra.queryworker.session.EvictionReason;
-import dev.spectra.queryworker.session.NoSessionAvailableException;
 import dev.spectra.queryworker.session.SessionLease;
 import dev.spectra.queryworker.session.SessionPool;
+import dev.spectra.queryworker.session.SessionPoolStoppedException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -197,6 +197,8 @@ public final class JobPerformer {
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
             run.handOver();
+        } catch (SessionPoolStoppedException stopping) {
+            run.handOver();
         } catch (RuntimeException e) {
             log.error("job run failed; its lease will bring it back", e);
         }
@@ -206,7 +208,7 @@ public final class JobPerformer {
 
     private void execute(Run run) throws InterruptedException {
         Timer.Sample queueWait = Timer.start(meters);
-        try (FairScheduler.Ticket ticket = scheduler.enqueue(run.job.tenantId())) {
+        try (FairScheduler.Ticket ticket = scheduler.enqueue(run.job.tenantId(), run.job.maxConcurrentQueries())) {
             while (!ticket.awaitTurn(leases.renewEvery())) {
                 if (run.pastDeadline()) {
                     end(run, JobStatus.TIMED_OUT, JobError.of(ErrorCode.QUERY_TIMED_OUT,
@@ -268,7 +270,7 @@ public final class JobPerformer {
 
     /**
      * ExecuteStatement on one of the user's sessions, retried while the warehouse is throttling, overloaded or
-     * unreachable, until the job's deadline; a refused warm session is dropped and the next attempt opens one.
+     * unreachable, until the job's deadline; a refused warm session is discarded and the next attempt borrows again.
      */
     private Optional<Started> start(Run run) throws InterruptedException {
         Job job = run.job;
@@ -300,9 +302,8 @@ public final class JobPerformer {
                 Verdict failure = warm ? classifier.classifyExecuteOnSession(e) : classifier.classify(e, Dependency.WAREHOUSE);
                 meters.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", failure.kind().name().toLowerCase()).increment();
                 if (failure.kind() == Verdict.Kind.SESSION_REFUSED && refusedSessions < 3) {
-                    log.info("the warehouse refused {} ({}); the next attempt opens a new session", lease, describe(e));
-                    lease.reopen();
-                    lease.release();
+                    log.info("the warehouse refused {} ({}); the next attempt takes another session", lease, describe(e));
+                    lease.discard(EvictionReason.REFUSED);
                     refusedSessions++;
                     continue;
                 }
@@ -324,28 +325,21 @@ public final class JobPerformer {
         }
     }
 
-    /** A session slot of the user: waits for one (renewing the lease meanwhile); empty past the job's deadline. */
+    /**
+     * One of the user's sessions, or a slot to open one: waits in the pool's line for as long as it takes,
+     * renewing the lease meanwhile; empty past the job's deadline.
+     */
     private Optional<SessionLease> borrow(Run run, String databaseUser) throws InterruptedException {
-        while (true) {
-            var borrowing = sessions.borrow(databaseUser);
-            try {
-                return Optional.of(borrowing.get(leases.renewEvery().toMillis(), TimeUnit.MILLISECONDS));
-            } catch (TimeoutException stillWaiting) {
-                // A slot handed to a cancelled wait goes straight back to the pool.
-                borrowing.cancel(false);
+        try (SessionPool.Borrowing borrowing = sessions.borrow(databaseUser)) {
+            while (true) {
+                Optional<SessionLease> lease = borrowing.await(leases.renewEvery());
+                if (lease.isPresent()) {
+                    return lease;
+                }
                 if (run.pastDeadline()) {
                     return Optional.empty();
                 }
                 run.keepLease();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                boolean retryable = cause instanceof NoSessionAvailableException
-                        || cause instanceof RuntimeException refused && classifier.classify(refused, Dependency.WAREHOUSE).isRetryable();
-                if (retryable && !run.pastDeadline()) {
-                    run.pause(statements.retryBackoff());
-                    continue;
-                }
-                throw new IllegalStateException("no session for the statement", cause);
             }
         }
     }

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.ToIntFunction;
 
 import static java.util.Objects.requireNonNull;
 
@@ -21,14 +20,21 @@ import static java.util.Objects.requireNonNull;
  * tenants in turn (round robin), so a tenant with 500 jobs waiting never goes before a tenant with one, and
  * its burst costs the others nothing but their share.
  *
+ * <p>A tenant's limit is the one its job carries (the registry's {@code max_concurrent_queries}, copied at
+ * submission), or {@code defaultTenantLimit} for a job without one. Should a tenant's waiting jobs disagree
+ * (the registry changed between their submissions), the limit of the job at the head of its queue decides.
+ * The limits are per worker: a tenant's request records share one Kafka partition, so normally one worker
+ * holds all of its jobs, but after a rebalance or a takeover two workers may each run up to the limit.
+ *
  * <p>A job takes a {@link Ticket}, waits on it as long as it likes (in slices, so that it can renew its
- * lease between them without losing its place) and closes it when its statement ended. Waiting blocks the
- * calling thread: callers are virtual threads. No I/O happens under the lock.
+ * lease between them without losing its place) and closes it when its statement ended. There is no wait
+ * limit here: a job gives up at its own deadline. Waiting blocks the calling thread: callers are virtual
+ * threads. No I/O happens under the lock.
  */
 public final class FairScheduler {
 
     private final int maxRunning;
-    private final ToIntFunction<TenantId> tenantLimit;
+    private final int defaultTenantLimit;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<TenantId, TenantLane> lanes = new HashMap<>(); // guarded by lock
     /** Tenants with waiting tickets, in the order they get their next turn. Guarded by lock. */
@@ -37,15 +43,18 @@ public final class FairScheduler {
     private int waiting; // guarded by lock
 
     /**
-     * @param maxRunning  jobs of all tenants that may run at once in this worker
-     * @param tenantLimit each tenant's own limit (its registry entry or the default)
+     * @param maxRunning         jobs of all tenants that may run at once in this worker
+     * @param defaultTenantLimit a tenant's limit when its job carries none
      */
-    public FairScheduler(int maxRunning, ToIntFunction<TenantId> tenantLimit, MeterRegistry meters) {
+    public FairScheduler(int maxRunning, int defaultTenantLimit, MeterRegistry meters) {
         if (maxRunning < 1) {
             throw new IllegalArgumentException("maxRunning must be positive: " + maxRunning);
         }
+        if (defaultTenantLimit < 1) {
+            throw new IllegalArgumentException("defaultTenantLimit must be positive: " + defaultTenantLimit);
+        }
         this.maxRunning = maxRunning;
-        this.tenantLimit = requireNonNull(tenantLimit, "tenantLimit is null");
+        this.defaultTenantLimit = defaultTenantLimit;
         Gauge.builder("spectra.scheduler.running", this, FairScheduler::running)
                 .description("Jobs of this worker admitted to run a statement now")
                 .register(meters);
@@ -54,13 +63,21 @@ public final class FairScheduler {
                 .register(meters);
     }
 
-    /** A place in the tenant's queue, granted at once when the tenant and the worker have room. */
-    public Ticket enqueue(TenantId tenant) {
+    /**
+     * A place in the tenant's queue, granted at once when the tenant and the worker have room.
+     *
+     * @param tenantLimit the tenant's statements that may run at once, as the job says; null for the default
+     */
+    public Ticket enqueue(TenantId tenant, Integer tenantLimit) {
         requireNonNull(tenant, "tenant is null");
+        if (tenantLimit != null && tenantLimit < 1) {
+            throw new IllegalArgumentException("tenantLimit must be positive: " + tenantLimit);
+        }
+        int limit = tenantLimit == null ? defaultTenantLimit : tenantLimit;
         lock.lock();
         try {
             TenantLane lane = lanes.computeIfAbsent(tenant, TenantLane::new);
-            Ticket ticket = new Ticket(lane, lock.newCondition());
+            Ticket ticket = new Ticket(lane, limit, lock.newCondition());
             lane.waiting.addLast(ticket);
             waiting++;
             if (lane.waiting.size() == 1) {
@@ -96,7 +113,7 @@ public final class FairScheduler {
         int tenantsLooked = 0;
         while (running < maxRunning && !turns.isEmpty() && tenantsLooked < turns.size()) {
             TenantLane lane = turns.pollFirst();
-            if (lane.running < Math.max(1, tenantLimit.applyAsInt(lane.tenant))) {
+            if (lane.running < lane.waiting.getFirst().tenantLimit) {
                 Ticket ticket = lane.waiting.pollFirst();
                 waiting--;
                 lane.running++;
@@ -126,12 +143,14 @@ public final class FairScheduler {
     /** One job's place: waiting, then granted, then closed. Closing it in any state gives its place up. */
     public final class Ticket implements AutoCloseable {
         private final TenantLane lane;
+        private final int tenantLimit;
         private final Condition condition;
         private boolean granted; // guarded by lock
         private boolean closed; // guarded by lock
 
-        private Ticket(TenantLane lane, Condition condition) {
+        private Ticket(TenantLane lane, int tenantLimit, Condition condition) {
             this.lane = lane;
+            this.tenantLimit = tenantLimit;
             this.condition = condition;
         }
 

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One slot of a database user's session pool, held from borrowing until the statement run on it reached a
- * final state. A lease with a session id is warm; one without opens a new session with its first statement.
- * Ends exactly once, with {@link #release()} or {@link #discard}; later calls are ignored.
+ * One of a database user's sessions (or a slot to open one), held from borrowing until the statement run on
+ * it reached a final state. A lease with a session id is warm; one without opens a new session with its first
+ * statement. Ends exactly once, with {@link #release()} or {@link #discard}; later calls are ignored.
  */
 public final class SessionLease {
 
@@ -32,41 +32,30 @@ public final class SessionLease {
         return Optional.ofNullable(sessionId);
     }
 
-    /** The statement that opened a session reported its id: the session belongs to this slot from now on. */
+    /** The statement that opened a session reported its id: the session belongs to this lease from now on. */
     public void opened(String newSessionId) {
         requireNonNull(newSessionId, "newSessionId is null");
         if (sessionId != null) {
             throw new IllegalStateException("the lease already has a session");
         }
         sessionId = newSessionId;
-        pool.sessionOpened();
-    }
-
-    /** The warehouse refused the session: forget it, but keep the slot so the retry opens a fresh session. */
-    public void reopen() {
-        String refused = sessionId;
-        if (refused == null) {
-            throw new IllegalStateException("the lease has no session to reopen");
-        }
-        sessionId = null;
-        pool.sessionEvicted(EvictionReason.REFUSED);
     }
 
     /** The statement reached a final state: the session (if any) can run the next statement of this user. */
     public void release() {
         if (ended.compareAndSet(false, true)) {
-            pool.giveBack(this, sessionId);
+            pool.giveBack(this, sessionId, null);
         }
     }
 
-    /** The session's state is unknown (its statement was cancelled or lost): forget it and free the slot. */
+    /**
+     * The session must not be used again: the warehouse refused it, or its state is unknown (its statement was
+     * cancelled or lost). It is forgotten, and counts against {@code max-open} until its keep-alive would end.
+     */
     public void discard(EvictionReason reason) {
         requireNonNull(reason, "reason is null");
         if (ended.compareAndSet(false, true)) {
-            if (sessionId != null) {
-                pool.sessionEvicted(reason);
-            }
-            pool.giveBack(this, null);
+            pool.giveBack(this, sessionId, reason);
         }
     }
 

@@ -4,67 +4,79 @@ import dev.spectra.queryworker.config.SessionsProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.springframework.context.SmartLifecycle;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Warm Data API sessions, per database user. A Data API session runs one statement at a time and stays
- * open for {@code keep-alive} after its last statement finished; reusing it saves the warehouse
- * connecting and authenticating the user again.
+ * This worker's Data API sessions. A Data API session runs one statement at a time and stays open for
+ * {@code keep-alive} after its last statement finished; reusing it saves the warehouse connecting and
+ * authenticating the user again. A session is only ever lent to the database user that opened it: the
+ * warehouse runs the statement as that user, which is the tenant wall.
  *
- * <p>Each database user gets at most {@code max-per-user} sessions. {@link #borrow} lends the most recently
- * returned idle session, or a slot to open a new one, or (at the bound) queues the caller; the returned
- * future completes when a session is returned or a slot frees up. A session is only ever lent to the user
- * that opened it: the warehouse runs the statement as that user, which is the tenant wall.
+ * <p><b>At most {@code max-open} sessions in the warehouse.</b> A session counts from the borrow that will
+ * open it until the warehouse closes it: while it runs a statement, while it sits idle, and after the pool
+ * forgot it (refused, abandoned) until its keep-alive would have ended, because the Data API has no call
+ * that closes a session. An idle session goes away only when its keep-alive lapses.
  *
- * <p>The pool does no I/O: callers run the statements and report back through the {@link SessionLease}.
- * All state sits behind one lock; waiters are completed after it is released.
+ * <p>{@link #borrow} lends the user's most recently returned idle session, or else a slot to open a new
+ * one while fewer than {@code max-open} count; otherwise the borrow waits in one line for all users, first
+ * come first served, until a slot frees (a session's keep-alive ends, a session is forgotten) or a session
+ * of its own user comes back. There is no cap per user and no limit on waiting: the scheduler's ticket
+ * bounds a tenant's sessions, and a waiting job gives up at its own deadline.
+ *
+ * <p>Waiting blocks the calling thread (callers are virtual threads) and happens in slices, so that a job
+ * can renew its lease between them without losing its place. The pool does no I/O: callers run the
+ * statements and report back through the {@link SessionLease}. All state sits behind one lock.
  */
 public final class SessionPool implements SmartLifecycle {
 
     /** Starts before and stops after the Kafka listener containers, so no record arrives at a stopped pool. */
     public static final int PHASE = Integer.MAX_VALUE - 1000;
 
-    /** Only keeps the open-sessions gauge honest for users that stopped sending work; borrowing sweeps too. */
-    private static final Duration SWEEP_PERIOD = Duration.ofSeconds(30);
+    /**
+     * The longest a waiter sleeps before it looks at the clock again. Keep-alives are reckoned on the pool's
+     * clock, which need not be the one the waiter sleeps on (a test's clock moves by hand).
+     */
+    private static final Duration LONGEST_NAP = Duration.ofSeconds(1);
 
     private final SessionsProperties settings;
     private final Clock clock;
-    private final ScheduledExecutorService scheduler;
     private final Counter warmBorrows;
     private final Counter coldBorrows;
     private final Map<EvictionReason, Counter> evictions = new EnumMap<>(EvictionReason.class);
-    private final AtomicInteger openSessions = new AtomicInteger();
+    private final Timer lentAfterWaiting;
+    private final Timer gaveUpWaiting;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, UserSessions> users = new HashMap<>(); // guarded by lock
+    /** Idle sessions per database user, most recently returned last. Guarded by lock. */
+    private final Map<String, Deque<IdleSession>> idle = new HashMap<>();
+    /** Borrows waiting for a session, in arrival order. Guarded by lock. */
+    private final Deque<Borrowing> waiting = new ArrayDeque<>();
+    /** When each session the pool forgot ends in the warehouse. Guarded by lock. */
+    private final PriorityQueue<Instant> forgotten = new PriorityQueue<>();
+    private int leased; // guarded by lock
+    private int idleCount; // guarded by lock
     private volatile boolean running; // written under lock
-    private ScheduledFuture<?> sweeper;
 
-    public SessionPool(SessionsProperties settings, Clock clock, ScheduledExecutorService scheduler, MeterRegistry meters) {
+    public SessionPool(SessionsProperties settings, Clock clock, MeterRegistry meters) {
         this.settings = requireNonNull(settings, "settings is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.scheduler = requireNonNull(scheduler, "scheduler is null");
         this.warmBorrows = borrowCounter(meters, "warm");
         this.coldBorrows = borrowCounter(meters, "cold");
         for (EvictionReason reason : EvictionReason.values()) {
@@ -73,8 +85,13 @@ public final class SessionPool implements SmartLifecycle {
                     .tag("reason", reason.tag())
                     .register(meters));
         }
-        Gauge.builder("spectra.sessions.open", openSessions, AtomicInteger::get)
-                .description("Data API sessions this worker holds, idle or running a statement")
+        this.lentAfterWaiting = waitTimer(meters, "lent");
+        this.gaveUpWaiting = waitTimer(meters, "gave_up");
+        Gauge.builder("spectra.sessions.open", this, SessionPool::open)
+                .description("Data API sessions of this worker the warehouse holds: running, idle, or forgotten until their keep-alive ends")
+                .register(meters);
+        Gauge.builder("spectra.sessions.waiting", this, SessionPool::waiting)
+                .description("Statements waiting for a session because max-open sessions are held")
                 .register(meters);
     }
 
@@ -85,142 +102,176 @@ public final class SessionPool implements SmartLifecycle {
                 .register(meters);
     }
 
+    private static Timer waitTimer(MeterRegistry meters, String outcome) {
+        return Timer.builder("spectra.sessions.waited")
+                .description("Borrows that had to wait for a session, and how long: lent one in the end, or gave up")
+                .tag("outcome", outcome)
+                .register(meters);
+    }
+
     /**
-     * A lease on one of {@code databaseUser}'s sessions. Fails with {@link NoSessionAvailableException} when
-     * too many statements of the user are waiting already or the wait exceeds {@code max-wait}, and with
-     * {@link SessionPoolStoppedException} once the worker stops.
+     * A borrow of one of {@code databaseUser}'s sessions, lent at once when there is one, or waiting in line.
+     * Take the lease with {@link Borrowing#await}; close the borrowing when done with it (a lease taken stays
+     * the caller's). Throws {@link SessionPoolStoppedException} once the worker stops.
      */
-    public CompletableFuture<SessionLease> borrow(String databaseUser) {
+    public Borrowing borrow(String databaseUser) {
         requireNonNull(databaseUser, "databaseUser is null");
         lock.lock();
         try {
             if (!running) {
-                return CompletableFuture.failedFuture(new SessionPoolStoppedException());
+                throw new SessionPoolStoppedException();
             }
-            UserSessions user = users.computeIfAbsent(databaseUser, UserSessions::new);
-            dropExpired(user, clock.instant());
-            IdleSession idle = user.idle.pollLast();
-            if (idle != null || user.size() < settings.maxPerUser()) {
-                user.leased++;
-                return CompletableFuture.completedFuture(lend(user, idle == null ? null : idle.id()));
-            }
-            if (user.waiters.size() >= settings.maxWaitingPerUser()) {
-                return CompletableFuture.failedFuture(new NoSessionAvailableException(
-                        "%d statements of this database user are already waiting for a session"
-                                .formatted(user.waiters.size())));
-            }
-            return enqueue(user);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private CompletableFuture<SessionLease> enqueue(UserSessions user) {
-        Waiter waiter = new Waiter(user.databaseUser);
-        try {
-            waiter.timeout = scheduler.schedule(() -> giveUp(waiter), settings.maxWait().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            return CompletableFuture.failedFuture(new SessionPoolStoppedException());
-        }
-        user.waiters.addLast(waiter);
-        return waiter.future;
-    }
-
-    private void giveUp(Waiter waiter) {
-        boolean removed;
-        lock.lock();
-        try {
-            UserSessions user = users.get(waiter.databaseUser);
-            removed = user != null && user.waiters.remove(waiter);
-            if (user != null) {
-                removeIfUnused(user);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (removed) {
-            waiter.future.completeExceptionally(new NoSessionAvailableException(
-                    "no session of this database user became free within " + settings.maxWait()));
-        }
-    }
-
-    /** Ends a lease: {@code sessionId} goes back to the idle sessions (or to the first waiter); null frees the slot. */
-    void giveBack(SessionLease lease, String sessionId) {
-        Waiter next;
-        SessionLease handOff = null;
-        lock.lock();
-        try {
-            UserSessions user = users.get(lease.databaseUser());
-            if (!running || user == null) {
-                if (sessionId != null) {
-                    openSessions.decrementAndGet();
+            lapse(clock.instant());
+            Borrowing borrowing = new Borrowing(databaseUser, lock.newCondition());
+            // A user's own idle session costs no slot, so it never waits behind others; a new slot does.
+            IdleSession warm = takeIdle(databaseUser);
+            if (warm != null) {
+                borrowing.lease = lend(databaseUser, warm.id());
+            } else if (waiting.isEmpty() && open() < settings.maxOpen()) {
+                borrowing.lease = lend(databaseUser, null);
+            } else {
+                borrowing.waitingSince = System.nanoTime();
+                waiting.addLast(borrowing);
+                // Sessions that just lapsed free slots for the borrows ahead of this one, or for this one.
+                dispatch();
+                if (borrowing.lease != null) {
+                    borrowing.waitingSince = 0;
                 }
+            }
+            return borrowing;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sessions counted against {@code max-open} now. */
+    public int open() {
+        lock.lock();
+        try {
+            lapse(clock.instant());
+            return leased + idleCount + forgotten.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int waiting() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A lease ended: {@code sessionId} (null when none was opened) goes idle, or is forgotten when {@code evicted}. */
+    void giveBack(SessionLease lease, String sessionId, EvictionReason evicted) {
+        lock.lock();
+        try {
+            leased--;
+            if (sessionId == null) {
+                dispatch();
                 return;
             }
-            next = user.waiters.pollFirst();
-            if (next != null) {
-                // The slot passes straight to the waiter, with the session if there is one.
-                handOff = lend(user, sessionId);
+            Instant endsAt = clock.instant().plus(settings.keepAlive());
+            if (evicted != null) {
+                evictions.get(evicted).increment();
+                forgotten.add(endsAt);
+            } else if (running) {
+                idle.computeIfAbsent(lease.databaseUser(), user -> new ArrayDeque<>()).addLast(new IdleSession(sessionId, endsAt));
+                idleCount++;
             } else {
-                user.leased--;
-                if (sessionId != null) {
-                    user.idle.addLast(new IdleSession(sessionId, clock.instant().plus(settings.keepAlive())));
-                }
-                removeIfUnused(user);
+                forgotten.add(endsAt);
             }
+            dispatch();
         } finally {
             lock.unlock();
         }
-        if (next != null) {
-            next.timeout.cancel(false);
-            if (!next.future.complete(handOff)) {
-                handOff.release();
-            }
-        }
     }
 
-    void sessionOpened() {
-        openSessions.incrementAndGet();
-    }
-
-    void sessionEvicted(EvictionReason reason) {
-        openSessions.decrementAndGet();
-        evictions.get(reason).increment();
-    }
-
-    private SessionLease lend(UserSessions user, String sessionId) {
+    private SessionLease lend(String databaseUser, String sessionId) {
         (sessionId == null ? coldBorrows : warmBorrows).increment();
-        return new SessionLease(this, user.databaseUser, sessionId);
+        leased++;
+        return new SessionLease(this, databaseUser, sessionId);
     }
 
-    /** Drops idle sessions whose keep-alive runs out within the safety margin. Caller holds the lock. */
-    private void dropExpired(UserSessions user, Instant now) {
+    /** The user's most recently returned idle session, or null. Caller holds the lock. */
+    private IdleSession takeIdle(String databaseUser) {
+        Deque<IdleSession> sessions = idle.get(databaseUser);
+        if (sessions == null) {
+            return null;
+        }
+        IdleSession session = sessions.pollLast();
+        if (sessions.isEmpty()) {
+            idle.remove(databaseUser);
+        }
+        if (session != null) {
+            idleCount--;
+        }
+        return session;
+    }
+
+    /**
+     * Lends what can be lent to the waiting borrows, in arrival order: a session of their own user to any of
+     * them, a free slot only to the first that needs one. Caller holds the lock.
+     */
+    private void dispatch() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        lapse(clock.instant());
+        for (Iterator<Borrowing> line = waiting.iterator(); line.hasNext(); ) {
+            Borrowing borrowing = line.next();
+            IdleSession warm = takeIdle(borrowing.databaseUser);
+            if (warm != null) {
+                borrowing.lease = lend(borrowing.databaseUser, warm.id());
+            } else if (leased + idleCount + forgotten.size() < settings.maxOpen()) {
+                borrowing.lease = lend(borrowing.databaseUser, null);
+            } else {
+                continue;
+            }
+            line.remove();
+            borrowing.turn.signal();
+        }
+    }
+
+    /**
+     * Idle sessions within the margin of their end are no longer lent (they count as forgotten until they
+     * end); forgotten sessions whose keep-alive ended free their slot. Caller holds the lock.
+     */
+    private void lapse(Instant now) {
         Instant usableUntil = now.plus(settings.expiryMargin());
-        for (Iterator<IdleSession> sessions = user.idle.iterator(); sessions.hasNext(); ) {
-            if (!usableUntil.isBefore(sessions.next().expiresAt())) {
-                sessions.remove();
-                sessionEvicted(EvictionReason.EXPIRED);
+        for (Iterator<Deque<IdleSession>> users = idle.values().iterator(); users.hasNext(); ) {
+            Deque<IdleSession> sessions = users.next();
+            for (Iterator<IdleSession> each = sessions.iterator(); each.hasNext(); ) {
+                IdleSession session = each.next();
+                if (!usableUntil.isBefore(session.endsAt())) {
+                    each.remove();
+                    idleCount--;
+                    forgotten.add(session.endsAt());
+                    evictions.get(EvictionReason.EXPIRED).increment();
+                }
             }
+            if (sessions.isEmpty()) {
+                users.remove();
+            }
+        }
+        while (!forgotten.isEmpty() && !now.isBefore(forgotten.peek())) {
+            forgotten.poll();
         }
     }
 
-    private void removeIfUnused(UserSessions user) {
-        if (user.size() == 0 && user.waiters.isEmpty()) {
-            users.remove(user.databaseUser);
-        }
-    }
-
-    private void sweep() {
-        lock.lock();
-        try {
-            Instant now = clock.instant();
-            for (UserSessions user : List.copyOf(users.values())) {
-                dropExpired(user, now);
-                removeIfUnused(user);
+    /** How long until the next session ends in the warehouse (and frees a slot); null when none will. Caller holds the lock. */
+    private Duration untilNextSessionEnds(Instant now) {
+        Instant next = forgotten.peek();
+        for (Deque<IdleSession> sessions : idle.values()) {
+            for (IdleSession session : sessions) {
+                if (next == null || session.endsAt().isBefore(next)) {
+                    next = session.endsAt();
+                }
             }
-        } finally {
-            lock.unlock();
         }
+        return next == null ? null : Duration.between(now, next);
     }
 
     @Override
@@ -231,34 +282,23 @@ public final class SessionPool implements SmartLifecycle {
         } finally {
             lock.unlock();
         }
-        long period = SWEEP_PERIOD.toMillis();
-        sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Fails every waiting borrow and forgets the idle sessions; the warehouse closes them when their
-     * keep-alive runs out. Sessions still running a statement are left alone.
+     * Fails every waiting borrow and forgets the idle sessions (the warehouse closes them when their keep-alive
+     * runs out). Leases out are left alone; they end as their statements do.
      */
     @Override
     public void stop() {
-        List<Waiter> waiting = new ArrayList<>();
         lock.lock();
         try {
             running = false;
-            for (UserSessions user : users.values()) {
-                waiting.addAll(user.waiters);
-                openSessions.addAndGet(-user.idle.size());
-            }
-            users.clear();
+            idle.values().forEach(sessions -> sessions.forEach(session -> forgotten.add(session.endsAt())));
+            idle.clear();
+            idleCount = 0;
+            waiting.forEach(borrowing -> borrowing.turn.signal());
         } finally {
             lock.unlock();
-        }
-        if (sweeper != null) {
-            sweeper.cancel(false);
-        }
-        for (Waiter waiter : waiting) {
-            waiter.timeout.cancel(false);
-            waiter.future.completeExceptionally(new SessionPoolStoppedException());
         }
     }
 
@@ -272,32 +312,87 @@ public final class SessionPool implements SmartLifecycle {
         return PHASE;
     }
 
-    private record IdleSession(String id, Instant expiresAt) {
+    private record IdleSession(String id, Instant endsAt) {
     }
 
-    private static final class Waiter {
-        final String databaseUser;
-        final CompletableFuture<SessionLease> future = new CompletableFuture<>();
-        ScheduledFuture<?> timeout; // set under the lock before the waiter is queued
+    /** One borrow: lent at once, or waiting in line until lent or given up. One thread only. */
+    public final class Borrowing implements AutoCloseable {
+        private final String databaseUser;
+        private final Condition turn;
+        private SessionLease lease; // guarded by lock
+        private long waitingSince; // guarded by lock; 0 when it never waited
+        private boolean taken; // guarded by lock
+        private boolean closed; // guarded by lock
 
-        Waiter(String databaseUser) {
+        private Borrowing(String databaseUser, Condition turn) {
             this.databaseUser = databaseUser;
-        }
-    }
-
-    /** One database user's share of the pool. Guarded by the pool's lock. */
-    private static final class UserSessions {
-        final String databaseUser;
-        final Deque<IdleSession> idle = new ArrayDeque<>();
-        final Deque<Waiter> waiters = new ArrayDeque<>();
-        int leased;
-
-        UserSessions(String databaseUser) {
-            this.databaseUser = databaseUser;
+            this.turn = turn;
         }
 
-        int size() {
-            return leased + idle.size();
+        /**
+         * Waits up to {@code slice} for the lease; empty when it is still waiting (it keeps its place). Throws
+         * {@link SessionPoolStoppedException} when the worker stops meanwhile.
+         */
+        public Optional<SessionLease> await(Duration slice) throws InterruptedException {
+            long giveUpAt = System.nanoTime() + slice.toNanos();
+            lock.lock();
+            try {
+                if (closed) {
+                    throw new IllegalStateException("the borrowing is closed");
+                }
+                while (lease == null) {
+                    if (!running) {
+                        waiting.remove(this);
+                        throw new SessionPoolStoppedException();
+                    }
+                    // Sessions may have ended since anyone looked at the clock.
+                    dispatch();
+                    if (lease != null) {
+                        break;
+                    }
+                    long left = giveUpAt - System.nanoTime();
+                    if (left <= 0) {
+                        return Optional.empty();
+                    }
+                    Duration untilEnd = untilNextSessionEnds(clock.instant());
+                    long nap = Math.min(left, LONGEST_NAP.toNanos());
+                    if (untilEnd != null) {
+                        nap = Math.min(nap, Math.max(untilEnd.toNanos(), Duration.ofMillis(1).toNanos()));
+                    }
+                    turn.awaitNanos(nap);
+                }
+                if (!taken && waitingSince != 0) {
+                    lentAfterWaiting.record(Duration.ofNanos(System.nanoTime() - waitingSince));
+                }
+                taken = true;
+                return Optional.of(lease);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Gives the place up; a lease lent meanwhile but never taken goes straight back. */
+        @Override
+        public void close() {
+            SessionLease untaken = null;
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                if (lease == null) {
+                    waiting.remove(this);
+                    gaveUpWaiting.record(Duration.ofNanos(System.nanoTime() - waitingSince));
+                } else if (!taken) {
+                    untaken = lease;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (untaken != null) {
+                untaken.release();
+            }
         }
     }
 }

@@ -62,19 +62,17 @@ class ConfigurationPropertiesTest {
     @Test
     void sessionsDefaults() {
         assertThat(bind(SessionsProperties.class, "spectra.sessions", Map.of())).isEqualTo(new SessionsProperties(
-                4, Duration.ofMinutes(10), Duration.ofSeconds(30), 100, Duration.ofMinutes(2)));
+                200, Duration.ofMinutes(10), Duration.ofSeconds(30)));
     }
 
     @Test
     void sessionsBindsOverridesAndRefusesImpossibleValues() {
         assertThat(bind(SessionsProperties.class, "spectra.sessions", Map.of(
-                "spectra.sessions.max-per-user", "8",
+                "spectra.sessions.max-open", "40",
                 "spectra.sessions.keep-alive", "1h",
-                "spectra.sessions.expiry-margin", "1m",
-                "spectra.sessions.max-waiting-per-user", "10",
-                "spectra.sessions.max-wait", "30s")))
-                .isEqualTo(new SessionsProperties(8, Duration.ofHours(1), Duration.ofMinutes(1), 10, Duration.ofSeconds(30)));
-        assertThatThrownBy(() -> bind(SessionsProperties.class, "spectra.sessions", Map.of("spectra.sessions.max-per-user", "0")))
+                "spectra.sessions.expiry-margin", "1m")))
+                .isEqualTo(new SessionsProperties(40, Duration.ofHours(1), Duration.ofMinutes(1)));
+        assertThatThrownBy(() -> bind(SessionsProperties.class, "spectra.sessions", Map.of("spectra.sessions.max-open", "0")))
                 .isInstanceOf(BindException.class);
         assertThatThrownBy(() -> bind(SessionsProperties.class, "spectra.sessions", Map.of("spectra.sessions.keep-alive", "25h")))
                 .isInstanceOf(BindException.class);
@@ -146,9 +144,20 @@ class ConfigurationPropertiesTest {
     @Test
     void schedulingDefaults() {
         assertThat(bind(SchedulingProperties.class, "spectra.scheduling", Map.of()))
-                .isEqualTo(new SchedulingProperties(2000, 1000, 4));
+                .isEqualTo(new SchedulingProperties(2000, 100, 4));
         assertThatThrownBy(() -> bind(SchedulingProperties.class, "spectra.scheduling", Map.of("spectra.scheduling.max-running", "0")))
                 .isInstanceOf(BindException.class);
+    }
+
+    @Test
+    void theDefaultsRunNoMoreStatementsThanTheWorkerMayOpenSessions() {
+        SchedulingProperties scheduling = bind(SchedulingProperties.class, "spectra.scheduling", Map.of());
+        SessionsProperties sessions = bind(SessionsProperties.class, "spectra.sessions", Map.of());
+
+        scheduling.requireSessionsFor(sessions);
+        assertThatThrownBy(() -> new SchedulingProperties(2000, 201, 4).requireSessionsFor(sessions))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("spectra.sessions.max-open");
     }
 
     @Test
@@ -195,6 +204,8 @@ class ConfigurationPropertiesTest {
                 .isEqualTo(bind(WarehouseProperties.class, "spectra.warehouse", target));
         assertThat(bind(new Binder(yml), SessionsProperties.class, "spectra.sessions"))
                 .isEqualTo(bind(SessionsProperties.class, "spectra.sessions", Map.of()));
+        assertThat(bind(new Binder(yml), SchedulingProperties.class, "spectra.scheduling"))
+                .isEqualTo(bind(SchedulingProperties.class, "spectra.scheduling", Map.of()));
         assertThat(bind(new Binder(yml), StatementsProperties.class, "spectra.statements"))
                 .isEqualTo(bind(StatementsProperties.class, "spectra.statements", Map.of()));
         assertThat(bind(new Binder(yml), AwsProperties.class, "spectra.aws"))

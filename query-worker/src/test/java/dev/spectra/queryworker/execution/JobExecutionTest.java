@@ -99,7 +99,7 @@ class JobExecutionTest {
     @Test
     void runsAtMostTheTenantsShareAtOnceAndKeepsTheRestQueuedInTheWorker() {
         worker.close();
-        worker = new WorkerHarness(new WorkerHarness.Settings(2, 2, "worker-1"));
+        worker = new WorkerHarness(new WorkerHarness.Settings(100, 2, "worker-1"));
         worker.warehouse.hangNewStatements();
         List<Job> jobs = List.of(aQueuedJob().build(), aQueuedJob().build(), aQueuedJob().build());
 
@@ -154,6 +154,53 @@ class JobExecutionTest {
     }
 
     @Test
+    void aTenantLimitedToOneInTheRegistryRunsItsJobsOneAfterTheOtherWhileAnotherTenantRunsInParallel() {
+        worker.warehouse.hangNewStatements();
+        List<Job> limited = List.of(aQueuedJob().forTenant(ACME).withMaxConcurrentQueries(1).build(),
+                aQueuedJob().forTenant(ACME).withMaxConcurrentQueries(1).build());
+        List<Job> onDefault = List.of(aQueuedJob().forTenant(GLOBEX).build(), aQueuedJob().forTenant(GLOBEX).build());
+
+        limited.forEach(worker::submit);
+        onDefault.forEach(worker::submit);
+
+        await().until(() -> worker.warehouse.executeRequests().size() == 3);
+        await().during(Duration.ofMillis(200)).until(() -> worker.warehouse.executeRequests().size() == 3);
+        assertThat(worker.warehouse.executeRequests()).extracting(ExecuteStatementRequest::dbUser)
+                .containsExactlyInAnyOrder("acme_reader", "globex_reader", "globex_reader");
+        Job first = limited.stream().filter(job -> worker.stored(job).hasStatement()).findFirst().orElseThrow();
+        Job second = limited.stream().filter(job -> job != first).findFirst().orElseThrow();
+        assertThat(worker.stored(second).status()).isEqualTo(JobStatus.QUEUED);
+
+        worker.warehouse.finish(worker.stored(first).statementId(), 1);
+
+        await().until(() -> worker.stored(second).hasStatement());
+        assertThat(worker.warehouse.executeRequests()).hasSize(4);
+    }
+
+    @Test
+    void aJobWaitingForASessionAtTheWorkersCapWaitsUntilItsOwnDeadlineNotAFixedWait() {
+        worker.close();
+        worker = new WorkerHarness(new WorkerHarness.Settings(1, 4, "worker-1"));
+        worker.warehouse.hangNewStatements();
+        Job holding = aQueuedJob().forTenant(ACME).build();
+        worker.submit(holding);
+        await().until(() -> worker.stored(holding).hasStatement());
+        Job waiting = aQueuedJob().forTenant(GLOBEX).build();
+        Run run = worker.submit(waiting);
+        await().until(() -> worker.gauge("spectra.sessions.waiting") == 1);
+
+        worker.clock.advance(Duration.ofMinutes(5));
+        await().during(Duration.ofMillis(200)).until(() -> worker.stored(waiting).status() == JobStatus.QUEUED);
+        worker.clock.advance(WorkerHarness.JOB_TIMEOUT);
+
+        await().until(run::finished);
+        Job timedOut = worker.stored(waiting);
+        assertThat(timedOut.status()).isEqualTo(JobStatus.TIMED_OUT);
+        assertThat(timedOut.error().message()).isEqualTo("no warehouse session became free before the job's deadline");
+        assertThat(worker.warehouse.executeRequests()).extracting(ExecuteStatementRequest::dbUser).containsExactly("acme_reader");
+    }
+
+    @Test
     void evictsExpiredSessionAndRetriesOnceOnFreshSession() {
         Job first = aQueuedJob().build();
         Job second = aQueuedJob().build();
@@ -169,7 +216,8 @@ class JobExecutionTest {
         assertThat(requests.get(2).sessionKeepAliveSeconds()).isEqualTo(600);
         assertThat(worker.stored(second).status()).isEqualTo(JobStatus.DELIVERING);
         assertThat(worker.counter("spectra.sessions.evicted", "reason", "refused")).isEqualTo(1);
-        assertThat(worker.gauge("spectra.sessions.open")).isEqualTo(1);
+        // The refused session may be busy rather than gone: it counts until its keep-alive would have ended.
+        assertThat(worker.gauge("spectra.sessions.open")).isEqualTo(2);
     }
 
     @Test
@@ -565,7 +613,7 @@ class JobExecutionTest {
     @Test
     void oneTenantsBurstDoesNotDelayAnotherTenantsStatement() {
         worker.close();
-        worker = new WorkerHarness(new WorkerHarness.Settings(2, 2, "worker-1"));
+        worker = new WorkerHarness(new WorkerHarness.Settings(100, 2, "worker-1"));
         worker.warehouse.hangNewStatements();
         List<Job> burst = java.util.stream.IntStream.range(0, 10).mapToObj(i -> aQueuedJob().build()).toList();
         burst.forEach(worker::submit);

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StatementRequestsTest {
 
     private static final SessionsProperties SESSIONS =
-            new SessionsProperties(4, Duration.ofMinutes(5), Duration.ofSeconds(30), 100, Duration.ofMinutes(2));
+            new SessionsProperties(200, Duration.ofMinutes(5), Duration.ofSeconds(30));
 
     @Test
     void opensSessionOnAServerlessWorkgroupAsTheTenantsDatabaseUser() {

@@ -33,11 +33,18 @@ public final class JobFixtures {
         private Long rowCount;
         private Instant submittedAt = SUBMITTED_AT;
         private String leaseOwner;
+        private Integer maxConcurrentQueries;
         private Instant leaseUntil;
 
         public JobBuilder forTenant(TenantId tenant) {
             this.tenantId = tenant;
             this.databaseUser = tenant.value() + "_reader";
+            return this;
+        }
+
+        /** The tenant's {@code max_concurrent_queries}, as the gateway copies it from the registry. */
+        public JobBuilder withMaxConcurrentQueries(int limit) {
+            this.maxConcurrentQueries = limit;
             return this;
         }
 
@@ -94,7 +101,7 @@ public final class JobFixtures {
         }
 
         private Job buildUnleased() {
-            Job job = Job.queued(tenantId, JobId.random(), sql, databaseUser, submittedAt, Duration.ofDays(7));
+            Job job = Job.queued(tenantId, JobId.random(), sql, databaseUser, maxConcurrentQueries, submittedAt, Duration.ofDays(7));
             if (status == JobStatus.QUEUED) {
                 return job;
             }

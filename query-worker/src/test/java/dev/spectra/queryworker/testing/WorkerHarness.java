@@ -52,7 +52,7 @@ public final class WorkerHarness implements AutoCloseable {
     private final ScheduledExecutorService platformScheduler = Executors.newSingleThreadScheduledExecutor();
 
     public WorkerHarness() {
-        this(new Settings(4, 4, "worker-1"));
+        this(new Settings(100, 4, "worker-1"));
     }
 
     public WorkerHarness(Settings settings) {
@@ -61,7 +61,7 @@ public final class WorkerHarness implements AutoCloseable {
 
     /** Another worker of the same fleet: same job table, warehouse and clock. */
     public WorkerHarness joining(String otherWorkerId) {
-        return new WorkerHarness(new Settings(4, 4, otherWorkerId), clock, warehouse, jobs);
+        return new WorkerHarness(new Settings(100, 4, otherWorkerId), clock, warehouse, jobs);
     }
 
     private WorkerHarness(Settings settings, MutableClock clock, FakeWarehouse warehouse, InMemoryJobStore jobs) {
@@ -69,15 +69,14 @@ public final class WorkerHarness implements AutoCloseable {
         this.warehouse = warehouse == null ? new FakeWarehouse(clock) : warehouse;
         this.jobs = jobs;
         this.workerId = settings.workerId();
-        SessionsProperties sessionSettings = new SessionsProperties(
-                settings.sessionsPerUser(), Duration.ofMinutes(10), Duration.ofSeconds(30), 100, Duration.ofMinutes(2));
+        SessionsProperties sessionSettings = new SessionsProperties(settings.maxOpenSessions(), Duration.ofMinutes(10), Duration.ofSeconds(30));
         StatementsProperties statementSettings = new StatementsProperties(
                 Duration.ofMillis(20), JOB_TIMEOUT, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(2),
                 settings.longPollWindow(), Duration.ofSeconds(1), 8);
         LeasesProperties leaseSettings = new LeasesProperties(LEASE, Duration.ofHours(1), Duration.ofMinutes(5), workerId);
         SchedulingProperties scheduling = new SchedulingProperties(100, 100, settings.runningPerTenant());
-        sessions = new SessionPool(sessionSettings, clock, platformScheduler, meters);
-        scheduler = new FairScheduler(scheduling.maxRunning(), tenant -> scheduling.maxRunningPerTenant(), meters);
+        sessions = new SessionPool(sessionSettings, clock, meters);
+        scheduler = new FairScheduler(scheduling.maxRunning(), scheduling.maxRunningPerTenant(), meters);
         threads = new JobThreads(scheduling, meters);
         performer = new JobPerformer(jobs, this.warehouse,
                 new StatementRequests(new WarehouseProperties("spectra", null, "dev"), sessionSettings),
@@ -88,20 +87,20 @@ public final class WorkerHarness implements AutoCloseable {
     }
 
     /**
-     * @param sessionsPerUser  warm sessions per database user
-     * @param runningPerTenant statements one tenant may run at once in this worker
+     * @param maxOpenSessions  sessions this worker may hold in the warehouse at once
+     * @param runningPerTenant statements one tenant may run at once in this worker, for jobs that carry no limit
      * @param longPollWindow   {@code spectra.statements.long-poll-window}
      */
-    public record Settings(int sessionsPerUser, int runningPerTenant, String workerId, Duration longPollWindow) {
+    public record Settings(int maxOpenSessions, int runningPerTenant, String workerId, Duration longPollWindow) {
 
         /** Without long polling: the harness's clock stands still, a long poll would wait in real time. */
-        public Settings(int sessionsPerUser, int runningPerTenant, String workerId) {
-            this(sessionsPerUser, runningPerTenant, workerId, Duration.ZERO);
+        public Settings(int maxOpenSessions, int runningPerTenant, String workerId) {
+            this(maxOpenSessions, runningPerTenant, workerId, Duration.ZERO);
         }
 
         /** Statements younger than {@code window} (by the harness's clock) are long-polled. */
         public Settings withLongPolling(Duration window) {
-            return new Settings(sessionsPerUser, runningPerTenant, workerId, window);
+            return new Settings(maxOpenSessions, runningPerTenant, workerId, window);
         }
     }
 
