@@ -71,10 +71,10 @@ public final class WorkerHarness implements AutoCloseable {
         this.workerId = settings.workerId();
         SessionsProperties sessionSettings = new SessionsProperties(settings.maxOpenSessions(), Duration.ofMinutes(10), Duration.ofSeconds(30));
         StatementsProperties statementSettings = new StatementsProperties(
-                Duration.ofMillis(20), JOB_TIMEOUT, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(2),
+                settings.pollInterval(), JOB_TIMEOUT, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(2),
                 settings.longPollWindow(), Duration.ofSeconds(1), 8);
         LeasesProperties leaseSettings = new LeasesProperties(LEASE, Duration.ofHours(1), Duration.ofMinutes(5), workerId);
-        SchedulingProperties scheduling = new SchedulingProperties(100, 100, settings.runningPerTenant());
+        SchedulingProperties scheduling = new SchedulingProperties(settings.maxRunning(), settings.maxRunning(), settings.runningPerTenant());
         sessions = new SessionPool(sessionSettings, clock, meters);
         scheduler = new FairScheduler(scheduling.maxRunning(), scheduling.maxRunningPerTenant(), meters);
         threads = new JobThreads(scheduling, meters);
@@ -90,17 +90,25 @@ public final class WorkerHarness implements AutoCloseable {
      * @param maxOpenSessions  sessions this worker may hold in the warehouse at once
      * @param runningPerTenant statements one tenant may run at once in this worker, for jobs that carry no limit
      * @param longPollWindow   {@code spectra.statements.long-poll-window}
+     * @param maxRunning       statements (and jobs) this worker holds at once
+     * @param pollInterval     {@code spectra.statements.poll-interval}
      */
-    public record Settings(int maxOpenSessions, int runningPerTenant, String workerId, Duration longPollWindow) {
+    public record Settings(int maxOpenSessions, int runningPerTenant, String workerId, Duration longPollWindow,
+            int maxRunning, Duration pollInterval) {
 
-        /** Without long polling: the harness's clock stands still, a long poll would wait in real time. */
+        /** 100 jobs at most, without long polling: the harness's clock stands still, a long poll would wait in real time. */
         public Settings(int maxOpenSessions, int runningPerTenant, String workerId) {
-            this(maxOpenSessions, runningPerTenant, workerId, Duration.ZERO);
+            this(maxOpenSessions, runningPerTenant, workerId, Duration.ZERO, 100, Duration.ofMillis(20));
         }
 
         /** Statements younger than {@code window} (by the harness's clock) are long-polled. */
         public Settings withLongPolling(Duration window) {
-            return new Settings(maxOpenSessions, runningPerTenant, workerId, window);
+            return new Settings(maxOpenSessions, runningPerTenant, workerId, window, maxRunning, pollInterval);
+        }
+
+        /** Room for {@code statements} at once (jobs, running statements, sessions), each asked about every {@code pollInterval}. */
+        public Settings withCapacity(int statements, Duration pollInterval) {
+            return new Settings(statements, runningPerTenant, workerId, longPollWindow, statements, pollInterval);
         }
     }
 
