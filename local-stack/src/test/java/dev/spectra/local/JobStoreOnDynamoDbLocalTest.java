@@ -104,6 +104,39 @@ class JobStoreOnDynamoDbLocalTest {
     }
 
     @Test
+    void claimUnownedLeasesANewJobInOneWriteAndOnlyOnce() {
+        Job queued = inserted(aQueuedJob(ACME, now));
+        Instant until = now.plusSeconds(15);
+
+        Job claimed = store.claimUnowned(ACME, queued.jobId(), "worker-a", until).orElseThrow();
+
+        assertThat(claimed.version()).isEqualTo(queued.version() + 1);
+        assertThat(claimed.lease()).isEqualTo(new Job.Lease("worker-a", until));
+        assertThat(claimed).usingRecursiveComparison().ignoringFields("version", "lease").isEqualTo(queued);
+        assertThat(store.find(ACME, queued.jobId())).contains(claimed);
+        assertThat(store.claimUnowned(ACME, queued.jobId(), "worker-b", until)).as("already claimed").isEmpty();
+        assertThat(store.find(ACME, queued.jobId())).contains(claimed);
+        assertThat(store.expiredLeases(until.plusMillis(1), 10)).extracting(JobKey::jobId).containsExactly(queued.jobId());
+    }
+
+    @Test
+    void claimUnownedRefusesEndedRunningAndAbsentJobsWithoutWriting() {
+        Job queued = inserted(aQueuedJob(ACME, now));
+        Job running = store.replace(queued, claimed(queued, "worker-a")).orElseThrow();
+        Job other = inserted(aQueuedJob(ACME, now));
+        Job ended = store.replace(other, other.endWith(JobStatus.CANCELLED,
+                JobError.of(ErrorCode.QUERY_CANCELLED, "cancelled by the user"), now)).orElseThrow();
+
+        assertThat(store.claimUnowned(ACME, running.jobId(), "worker-b", now.plusSeconds(15))).isEmpty();
+        assertThat(store.claimUnowned(ACME, ended.jobId(), "worker-b", now.plusSeconds(15))).isEmpty();
+        assertThat(store.claimUnowned(ACME, JobId.random(), "worker-b", now.plusSeconds(15))).as("no such job").isEmpty();
+        assertThat(store.claimUnowned(GLOBEX, other.jobId(), "worker-b", now.plusSeconds(15))).as("another tenant's key").isEmpty();
+        assertThat(store.find(ACME, running.jobId())).contains(running);
+        assertThat(store.find(ACME, ended.jobId())).contains(ended);
+        assertThat(store.find(GLOBEX, other.jobId())).as("refused, not created").isEmpty();
+    }
+
+    @Test
     void staleReplaceLosesAndLeavesTheWinnersJobInPlace() {
         Job queued = inserted(aQueuedJob(ACME, now));
         Job winner = store.replace(queued, claimed(queued, "worker-a")).orElseThrow();

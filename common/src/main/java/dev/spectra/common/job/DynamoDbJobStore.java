@@ -44,6 +44,15 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     @Override
+    public Optional<Job> claimUnowned(TenantId tenantId, JobId jobId, String owner, Instant until) {
+        try {
+            return Optional.of(JobTable.fromItem(dynamoDb.updateItem(JobTable.claimUnowned(table, tenantId, jobId, owner, until)).attributes()));
+        } catch (ConditionalCheckFailedException notUnowned) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public List<JobKey> expiredLeases(Instant now, int limit) {
         List<JobKey> keys = new ArrayList<>();
         for (int shard = 0; shard < JobTable.ACTIVE_SHARDS; shard++) {

@@ -25,6 +25,14 @@ public interface JobStore {
     Optional<Job> replace(Job current, Job next);
 
     /**
+     * Leases a job nobody claimed yet (QUEUED, never leased to a worker) to {@code owner} until {@code until},
+     * in one conditional write, without reading it first: what a worker does when a job's request arrives.
+     *
+     * @return the job as written; empty when it is not such a job (claimed, ended, absent): read it to see why
+     */
+    Optional<Job> claimUnowned(TenantId tenantId, JobId jobId, String owner, Instant until);
+
+    /**
      * Keys of active jobs whose lease expired before {@code now}, at most {@code limit} per shard of the
      * index of active jobs. The index is eventually consistent: read each job before acting on it.
      */

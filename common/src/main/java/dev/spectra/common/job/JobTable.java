@@ -11,6 +11,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -129,6 +131,26 @@ public final class JobTable {
                 .expressionAttributeValues(Map.of(":expected", n(current.version())))
                 .build();
         return new Write(request, written);
+    }
+
+    /**
+     * Leases a job nobody claimed yet (QUEUED, unowned) to {@code owner} until {@code until}, in one conditional
+     * update: a request record's job is claimed without reading it first. Returns the job as written
+     * ({@code ALL_NEW}); the condition fails for any other job, which the caller then reads.
+     */
+    public static UpdateItemRequest claimUnowned(String table, TenantId tenantId, JobId jobId, String owner, Instant until) {
+        requireNonNull(owner, "owner is null");
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(key(tenantId, jobId))
+                .updateExpression("SET #owner = :owner, #lease_expires_at = :until, #version = #version + :one")
+                .conditionExpression("#status = :queued AND attribute_not_exists(#owner) AND attribute_exists(#active_shard)")
+                .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#lease_expires_at", LEASE_EXPIRES_AT,
+                        "#version", VERSION, "#status", STATUS, "#active_shard", ACTIVE_SHARD))
+                .expressionAttributeValues(Map.of(":owner", s(owner), ":until", n(until.toEpochMilli()), ":one", n(1),
+                        ":queued", s(JobStatus.QUEUED.name())))
+                .returnValues(ReturnValue.ALL_NEW)
+                .build();
     }
 
     public static CreateTableRequest createTable(String table) {

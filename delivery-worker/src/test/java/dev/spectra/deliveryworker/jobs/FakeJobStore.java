@@ -3,6 +3,7 @@ package dev.spectra.deliveryworker.jobs;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStore;
+import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobTable;
 import dev.spectra.common.job.JobTable.JobKey;
 import dev.spectra.common.tenant.TenantId;
@@ -88,6 +89,18 @@ public final class FakeJobStore implements JobStore {
             return Optional.empty();
         }
         Job written = JobTable.replace(JobTable.DEFAULT_NAME, current, next).written();
+        jobs.put(key(written), written);
+        writes.add(written);
+        return Optional.of(written);
+    }
+
+    @Override
+    public synchronized Optional<Job> claimUnowned(TenantId tenantId, JobId jobId, String owner, Instant until) {
+        Job stored = jobs.get(new JobKey(tenantId, jobId));
+        if (stored == null || stored.status() != JobStatus.QUEUED || stored.lease() == null || stored.lease().owner() != null) {
+            return Optional.empty();
+        }
+        Job written = JobTable.replace(JobTable.DEFAULT_NAME, stored, stored.leasedTo(owner, until)).written();
         jobs.put(key(written), written);
         writes.add(written);
         return Optional.of(written);

@@ -137,10 +137,23 @@ public final class JobPerformer {
     }
 
     private Optional<Claimed> claim(TenantId tenantId, JobId jobId) {
+        // The common case, a new job's request: one conditional write, no read. Anything else is read first.
+        try {
+            Optional<Job> firstClaim = untilDone("claim the job", clock.instant().plus(leases.duration()), Dependency.STORAGE,
+                    () -> jobs.claimUnowned(tenantId, jobId, leases.workerId(), clock.instant().plus(leases.duration())));
+            if (firstClaim.isPresent()) {
+                return Optional.of(new Claimed(firstClaim.get(), false));
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            keepInterrupt(e);
+            log.warn("could not claim the job ({}); its lease will bring it back", describe(e));
+            return Optional.empty();
+        }
         Optional<Job> found;
         try {
             found = untilDone("load the job", clock.instant().plus(leases.duration()), Dependency.STORAGE, () -> jobs.find(tenantId, jobId));
         } catch (RuntimeException | InterruptedException e) {
+            keepInterrupt(e);
             log.warn("could not load the job ({}); its lease will bring it back", describe(e));
             return Optional.empty();
         }
@@ -153,6 +166,10 @@ public final class JobPerformer {
         if (job.status().isTerminal()) {
             log.info("job already ended {}", job.status());
             return Optional.empty();
+        }
+        if (job.status() == JobStatus.QUEUED && job.isLeasedBy(leases.workerId(), now)) {
+            // The first claim landed but its answer was lost; no other thread of this worker holds the job.
+            return Optional.of(new Claimed(job, false));
         }
         if (job.lease().owner() != null && !job.lease().isExpired(now)) {
             log.info("job is leased to {} until {}; leaving it", job.lease().owner(), job.lease().expiresAt());
@@ -167,6 +184,7 @@ public final class JobPerformer {
             }
             return claimed.map(held -> new Claimed(held, job.lease().owner() != null));
         } catch (RuntimeException | InterruptedException e) {
+            keepInterrupt(e);
             log.warn("could not claim the job ({}); its lease will bring it back", describe(e));
             return Optional.empty();
         }
@@ -538,6 +556,13 @@ public final class JobPerformer {
                 log.warn("could not {} ({}), attempt {}; retrying in {}", what, describe(e), attempt, readable(wait));
                 Thread.sleep(wait);
             }
+        }
+    }
+
+    /** A claim given up because the worker is stopping still leaves the thread interrupted, so the job hands over. */
+    private static void keepInterrupt(Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.spectra.queryworker.testing;
 
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobId;
+import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobTable;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.common.job.JobStore;
@@ -74,6 +75,26 @@ public final class InMemoryJobStore implements JobStore {
             return Optional.empty();
         }
         Job written = JobTable.replace(JobTable.DEFAULT_NAME, current, next).written();
+        jobs.put(key, written);
+        return Optional.of(written);
+    }
+
+    /** The conditional update's semantics: only a QUEUED job that no worker ever leased; its version moves on by one. */
+    @Override
+    public synchronized Optional<Job> claimUnowned(TenantId tenantId, JobId jobId, String owner, Instant until) {
+        failIfAsked();
+        Key key = new Key(tenantId, jobId);
+        Competitor competing = competitor;
+        Job before = jobs.get(key);
+        if (competing != null && before != null && before.lease() != null && competing.when().test(before.leasedTo(owner, until))) {
+            competitor = null;
+            jobs.put(key, JobTable.replace(JobTable.DEFAULT_NAME, before, competing.write().apply(before)).written());
+        }
+        Job stored = jobs.get(key);
+        if (stored == null || stored.status() != JobStatus.QUEUED || stored.lease() == null || stored.lease().owner() != null) {
+            return Optional.empty();
+        }
+        Job written = JobTable.replace(JobTable.DEFAULT_NAME, stored, stored.leasedTo(owner, until)).written();
         jobs.put(key, written);
         return Optional.of(written);
     }
