@@ -12,11 +12,14 @@ import static java.util.Objects.requireNonNull;
  * @param gatewayPort    the gateway's port on loopback
  * @param tenantLimits   what each tenant's database user may spend ({@link TenantLimits#DEFAULTS} unless a
  *                       test needs a runaway query ended sooner)
+ * @param kafkaBrokers   1: one broker in the launcher's JVM (the default, quick to start); more: that many
+ *                       broker processes, each of which can be killed and restarted on its own
  */
-public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort, TenantLimits tenantLimits) {
+public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort, TenantLimits tenantLimits,
+                                 int kafkaBrokers) {
 
     public LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort) {
-        this(repositoryRoot, stateDirectory, gatewayPort, TenantLimits.DEFAULTS);
+        this(repositoryRoot, stateDirectory, gatewayPort, TenantLimits.DEFAULTS, 1);
     }
 
     public LocalStackSettings {
@@ -28,10 +31,22 @@ public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int g
         if (gatewayPort < 1 || gatewayPort > 65535) {
             throw new IllegalArgumentException("gatewayPort out of range: " + gatewayPort);
         }
+        if (kafkaBrokers < 1) {
+            throw new IllegalArgumentException("kafkaBrokers must be at least 1: " + kafkaBrokers);
+        }
     }
 
     public LocalStackSettings withTenantLimits(TenantLimits limits) {
-        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, limits);
+        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, limits, kafkaBrokers);
+    }
+
+    /**
+     * Kafka as {@code brokers} separate processes (KRaft, each node broker and controller), topics replicated
+     * to three of them with {@code min.insync.replicas} 2, so that a broker can be killed and restarted
+     * ({@link LocalStack#killBroker}). Needs Kafka on the class path: tests and the bench, not the launcher's jar.
+     */
+    public LocalStackSettings withKafkaBrokers(int brokers) {
+        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, tenantLimits, brokers);
     }
 
     /** S3Mock's jar and sqlite4java's native library, copied there by the local-stack build. */
