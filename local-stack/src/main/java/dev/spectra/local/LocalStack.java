@@ -122,6 +122,8 @@ public final class LocalStack implements AutoCloseable {
     private void startInfrastructure() {
         Path run = settings.runDirectory();
         deleteRecursively(run);
+        // Each run's logs start empty; within a run a restarted process appends to its log.
+        deleteRecursively(settings.logDirectory());
         createDirectories(run, settings.logDirectory(), settings.cacheDirectory());
 
         ExecutorService starters = Executors.newFixedThreadPool(4);
