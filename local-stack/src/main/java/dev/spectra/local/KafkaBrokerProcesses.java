@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -277,7 +279,7 @@ final class KafkaBrokerProcesses implements LocalKafka {
         admin.close(Duration.ofSeconds(2));
         List<ChildProcess> running;
         synchronized (processes) {
-            running = java.util.Arrays.stream(processes).filter(java.util.Objects::nonNull).toList();
+            running = Arrays.stream(processes).filter(Objects::nonNull).toList();
         }
         running.parallelStream().forEach(ChildProcess::close);
     }

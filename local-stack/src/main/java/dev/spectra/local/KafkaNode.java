@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * first time (what {@code kafka-storage.sh format} does), then runs the broker as {@code kafka-server-start.sh}
  * does. A restarted node finds its directory formatted and keeps its logs.
  *
- * <p>Arguments: the node's {@code server.properties} and the cluster id.
+ * <p>Arguments: the node's {@code server.properties}, the cluster id, and its log directory (to tell whether it is
+ * formatted).
  */
 public final class KafkaNode {
 
