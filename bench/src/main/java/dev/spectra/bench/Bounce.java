@@ -33,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -52,9 +53,12 @@ final class Bounce implements Scenario {
     private static final Duration FROZEN_FOR = Duration.ofSeconds(30);
     /** Lease plus one sweep interval: when a dead owner's jobs are due to move at the latest. */
     private static final Duration LEASE_AND_SWEEP = Duration.ofSeconds(18);
-    private static final Duration TAKEOVER_PATIENCE = Duration.ofSeconds(90);
+    /** How long a takeover is watched: past lease and sweep, short of the next event's own takeovers. */
+    private static final Duration TAKEOVER_PATIENCE = Duration.ofSeconds(30);
     private static final int SUBMITTERS = 4;
-    /** Jobs a worker holds before a burst's kill or freeze goes ahead. */
+    /** Jobs submitted at once before a kill or a freeze: more than two tenants' running places (4 each) on one worker. */
+    private static final int BURST = 24;
+    /** Jobs a worker holds for it to be struck. */
     private static final int BUSY = 4;
     private static final int MAX_ATTEMPTS = 5;
     private static final String QUERY_WORKER = "query-worker";
@@ -102,8 +106,8 @@ final class Bounce implements Scenario {
         Moment killedAt;
         Moment frozenAt;
         Map<String, Object> freeze;
-        try (ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS)) {
-            List<Future<?>> submitting = new ArrayList<>();
+        try (ExecutorService submitters = Executors.newFixedThreadPool(2 * SUBMITTERS)) {
+            List<Future<?>> submitting = new CopyOnWriteArrayList<>();
             for (int s = 0; s < SUBMITTERS; s++) {
                 submitting.add(submitters.submit(() -> {
                     for (int number = next.getAndIncrement(); number < jobs; number = next.getAndIncrement()) {
@@ -114,29 +118,28 @@ final class Bounce implements Scenario {
                     }
                 }));
             }
-            // Before a kill or a freeze, a burst: the victim then holds several jobs, running and waiting for their turn.
-            Runnable burst = () -> {
-                try (ExecutorService bursting = Executors.newFixedThreadPool(SUBMITTERS)) {
-                    for (int b = 0; b < burstSize(jobs); b++) {
-                        int number = next.getAndIncrement();
-                        if (number >= jobs) {
-                            break;
-                        }
-                        bursting.submit(() -> {
-                            attempts.addAll(submit(context, number));
-                            offered.incrementAndGet();
-                            lastSubmitted.accumulateAndGet(Instant.now(), Bounce::later);
-                        });
+            // Before a kill or a freeze, a burst: the victim is the first worker seen holding several of its jobs (running,
+            // and waiting for their tenant's turn), struck at once.
+            Supplier<Holder> burst = () -> {
+                for (int b = 0; b < BURST; b++) {
+                    int number = next.getAndIncrement();
+                    if (number >= jobs) {
+                        break;
                     }
+                    submitting.add(submitters.submit(() -> {
+                        attempts.addAll(submit(context, number));
+                        offered.incrementAndGet();
+                        lastSubmitted.accumulateAndGet(Instant.now(), Bounce::later);
+                    }));
                 }
-                awaitHolding(context, queryWorkers(stack), BUSY);
+                return busyWorker(context, queryWorkers(stack));
             };
 
             // The events, one after the other, each once a share of the jobs has been offered.
             awaitOffered(offered, jobs / 10);
-            burst.run();
-            killedAt = moment(attempts);
-            killed = killAndRestartWorkers(context, stack, start);
+            Holder killing = burst.get();
+            killedAt = moment(attempts, Set.of());
+            killed = killAndRestartWorkers(context, stack, start, killing);
             events.put("kill_workers", killed.event());
             awaitOffered(offered, jobs * 3 / 10);
             events.put("broker_bounce", bounceBroker(stack, start));
@@ -145,9 +148,10 @@ final class Bounce implements Scenario {
             String joined = stack.startAnother(QUERY_WORKER);
             events.put("join", Map.of("instance", joined, "at_s", seconds(joining - start), "ready_after_s", seconds(System.nanoTime() - joining)));
             awaitOffered(offered, jobs * 6 / 10);
-            burst.run();
-            frozenAt = moment(attempts);
-            freeze = freezeAndThaw(context, stack, start);
+            Holder freezing = burst.get();
+            // Jobs from before the kill are left out: one the kill left behind would be counted twice.
+            frozenAt = moment(attempts, killedAt.acceptedBefore());
+            freeze = freezeAndThaw(context, stack, start, freezing);
             events.put("freeze", freeze);
 
             for (Future<?> submitter : submitting) {
@@ -230,7 +234,7 @@ final class Bounce implements Scenario {
                 Comparison.of("first submit to last job ended", "s", "offering window", offeredSeconds, "bounced fleet", doneSeconds),
                 Comparison.of("kill -9 to the last job then in flight ended", "s", "lease + sweep", LEASE_AND_SWEEP.toSeconds(), "measured",
                         lastAfterKill),
-                Comparison.of("freeze to the last job then in flight ended", "s", "frozen for", FROZEN_FOR.toSeconds(), "measured",
+                Comparison.of("freeze to the last job then in flight (since the kill) ended", "s", "frozen for", FROZEN_FOR.toSeconds(), "measured",
                         lastAfterFreeze)),
                 details);
     }
@@ -267,13 +271,13 @@ final class Bounce implements Scenario {
     }
 
     /**
-     * kill -9 of the query worker holding the most jobs and of the second delivery worker, both started again at
+     * kill -9 of a busy query worker and of the second delivery worker, both started again at
      * once; then the time until the rest of the fleet (the restarted worker included) took over as many jobs as
      * the dead one held.
      */
-    private static Killed killAndRestartWorkers(BenchContext context, LocalStack stack, long start) throws Exception {
-        String victim = busiest(context, queryWorkers(stack));
-        double held = context.metric(victim, "spectra_jobs_in_flight");
+    private static Killed killAndRestartWorkers(BenchContext context, LocalStack stack, long start, Holder holder) throws Exception {
+        String victim = holder.instance();
+        double held = holder.held();
         double takenOverBefore = takenOver(context, stack, victim);
         long killed = System.nanoTime();
         stack.kill(victim);
@@ -297,7 +301,7 @@ final class Bounce implements Scenario {
         return new Killed(event, takeover);
     }
 
-    /** When an event struck, and the jobs accepted by then: those not ended by then were in flight. */
+    /** When an event struck, and the jobs accepted by then (since the event before): those not ended by then were in flight. */
     private record Moment(Instant at, Set<String> acceptedBefore) {
 
         /** Seconds from the event until the last job in flight at it ended; records how many there were. */
@@ -312,8 +316,9 @@ final class Bounce implements Scenario {
         }
     }
 
-    private static Moment moment(List<Attempt> attempts) {
-        return new Moment(Instant.now(), attempts.stream().filter(a -> a.status() == 202).map(Attempt::jobId).collect(Collectors.toSet()));
+    private static Moment moment(List<Attempt> attempts, Set<String> excluded) {
+        return new Moment(Instant.now(), attempts.stream().filter(a -> a.status() == 202).map(Attempt::jobId)
+                .filter(jobId -> !excluded.contains(jobId)).collect(Collectors.toSet()));
     }
 
     /** The kill's figures so far, and the watch of its takeover, which ends later. */
@@ -334,10 +339,10 @@ final class Bounce implements Scenario {
                 "live_again_after_restart_s", seconds(live - restarting), "fully_replicated_after_restart_s", seconds(System.nanoTime() - restarting));
     }
 
-    /** SIGSTOP of the busiest query worker, for twice its lease; then SIGCONT. */
-    private static Map<String, Object> freezeAndThaw(BenchContext context, LocalStack stack, long start) {
-        String victim = busiest(context, queryWorkers(stack));
-        double held = context.metric(victim, "spectra_jobs_in_flight");
+    /** SIGSTOP of a busy query worker, for twice its lease; then SIGCONT. */
+    private static Map<String, Object> freezeAndThaw(BenchContext context, LocalStack stack, long start, Holder holder) {
+        String victim = holder.instance();
+        double held = holder.held();
         double takenOverBefore = takenOver(context, stack, victim);
         long frozen = System.nanoTime();
         stack.freeze(victim);
@@ -390,10 +395,25 @@ final class Bounce implements Scenario {
                 .mapToDouble(instance -> context.metricOrZero(instance, "spectra_jobs_taken_over_total")).sum();
     }
 
-    private static String busiest(BenchContext context, List<String> instances) {
-        return instances.stream()
-                .max(Comparator.comparingDouble(instance -> context.metric(instance, "spectra_jobs_in_flight")))
-                .orElseThrow();
+    /** A query worker and the jobs it held when last read. */
+    private record Holder(String instance, double held) {
+    }
+
+    /** The first query worker seen holding {@link #BUSY} jobs or more (reading every 50 ms, 20 s at most), else the busiest. */
+    private static Holder busyWorker(BenchContext context, List<String> instances) {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Holder busiest = new Holder(instances.getFirst(), 0);
+        while (System.nanoTime() < giveUp) {
+            for (String instance : instances) {
+                double held = context.metricOrZero(instance, "spectra_jobs_in_flight");
+                if (held >= BUSY) {
+                    return new Holder(instance, held);
+                }
+                busiest = held > busiest.held() ? new Holder(instance, held) : busiest;
+            }
+            TenantApp.sleep(Duration.ofMillis(50));
+        }
+        return busiest;
     }
 
     private static List<String> queryWorkers(LocalStack stack) {
@@ -407,20 +427,6 @@ final class Bounce implements Scenario {
         try (Admin admin = Admin.create(properties)) {
             return admin.describeTopics(List.of(Topics.QUERY_REQUESTS)).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(Topics.QUERY_REQUESTS).partitions().get(partition).leader().id();
-        }
-    }
-
-    /** Jobs per burst: enough for a worker to hold more than its tenants' running places (4 each). */
-    private static int burstSize(int jobs) {
-        return Math.max(12, jobs / 25);
-    }
-
-    /** Waits (at most 20 s) until one of the instances holds at least {@code count} jobs. */
-    private static void awaitHolding(BenchContext context, List<String> instances, int count) {
-        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < giveUp
-                && instances.stream().noneMatch(instance -> context.metricOrZero(instance, "spectra_jobs_in_flight") >= count)) {
-            TenantApp.sleep(Duration.ofMillis(100));
         }
     }
 
