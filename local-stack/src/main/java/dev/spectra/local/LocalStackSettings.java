@@ -8,7 +8,7 @@ import static java.util.Objects.requireNonNull;
  * Where the local stack finds what it runs and where it writes.
  *
  * @param repositoryRoot the checkout: service jars are {@code <module>/target/<module>.jar}
- * @param stateDirectory this stack's folder: {@code run/} (removed on stop), {@code logs/} (kept)
+ * @param stateDirectory this stack's folder: {@code run/} (removed on stop), {@code logs/} (kept until the next start)
  * @param gatewayPort    the gateway's port on loopback
  * @param tenantLimits   what each tenant's database user may spend ({@link TenantLimits#DEFAULTS} unless a
  *                       test needs a runaway query ended sooner)
