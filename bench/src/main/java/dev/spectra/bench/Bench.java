@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  */
 public final class Bench {
 
-    static final List<Scenario> SCENARIOS = List.of(new WarmTrivial(), new Drain(), new NoisyNeighbour(), new InFlight());
+    static final List<Scenario> SCENARIOS = List.of(new WarmTrivial(), new Drain(), new NoisyNeighbour(), new InFlight(), new Bounce());
+    /** Kafka brokers of the stack a bouncing scenario runs on: one can be killed without losing a write. */
+    static final int BOUNCE_BROKERS = 3;
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
 
     private Bench() {}
@@ -87,10 +89,39 @@ public final class Bench {
         AtomicReference<LocalStack> running = new AtomicReference<>();
         Thread stopper = new Thread(() -> Optional.ofNullable(running.getAndSet(null)).ifPresent(LocalStack::close), "bench-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
-        CONSOLE.println("bench: starting the local stack (services log to bench/target/stack/logs, the rest to " + root.relativize(log) + ")...");
-        LocalStack stack = LocalStack.start(new LocalStackSettings(root, root.resolve("bench/target/stack"), freePort()));
-        running.set(stack);
         List<ScenarioResult> results = new ArrayList<>();
+        Map<String, Object> stackInfo = new LinkedHashMap<>();
+        List<Scenario> sharing = scenarios.stream().filter(scenario -> !scenario.bouncesTheStack()).toList();
+        if (!sharing.isEmpty()) {
+            CONSOLE.println("bench: starting the local stack (services log to bench/target/stack/logs, the rest to " + root.relativize(log) + ")...");
+            LocalStackSettings settings = new LocalStackSettings(root, root.resolve("bench/target/stack"), freePort());
+            stackInfo.putAll(runOn(settings, sizes, sharing, running, results));
+        }
+        for (Scenario bouncing : scenarios.stream().filter(Scenario::bouncesTheStack).toList()) {
+            CONSOLE.println("bench: starting a local stack with " + BOUNCE_BROKERS + " Kafka brokers for " + bouncing.name()
+                    + " (logs in bench/target/" + bouncing.name() + "-stack/logs)...");
+            LocalStackSettings settings = new LocalStackSettings(root, root.resolve("bench/target/" + bouncing.name() + "-stack"), freePort())
+                    .withKafkaBrokers(BOUNCE_BROKERS);
+            Map<String, Object> info = runOn(settings, sizes, List.of(bouncing), running, results);
+            if (sharing.isEmpty()) {
+                stackInfo.putAll(info);
+            }
+        }
+        machine.put("load_average_end", loadAverage());
+        Report report = new Report(started.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), sizes.mode(),
+                System.getProperty("bench.commit", "unknown"), machine, stackInfo, results);
+        report.write(resultFile);
+        CONSOLE.println();
+        CONSOLE.print(report.markdown());
+        CONSOLE.println();
+        CONSOLE.println("bench: results in " + root.relativize(resultFile));
+    }
+
+    /** Starts a stack, runs the scenarios on it one after the other (quiet in between), stops it; returns its description. */
+    private static Map<String, Object> runOn(LocalStackSettings settings, Sizes sizes, List<Scenario> scenarios,
+                                             AtomicReference<LocalStack> running, List<ScenarioResult> results) throws Exception {
+        LocalStack stack = LocalStack.start(settings);
+        running.set(stack);
         try (DirectDataApi direct = new DirectDataApi(stack.dataApiEndpoint(), LocalStack.WAREHOUSE_CLUSTER, LocalWarehouse.DATABASE);
              WarehouseProbe warehouse = new WarehouseProbe(stack.warehouse().administratorDataSource())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -100,23 +131,18 @@ public final class Bench {
                     new TenantApp(http, stack.gatewayUrl(), acme.value(), stack.tokens().tokenFor(acme)),
                     new TenantApp(http, stack.gatewayUrl(), globex.value(), stack.tokens().tokenFor(globex)),
                     stack.databaseUserOf(acme), stack.databaseUserOf(globex), direct, warehouse,
-                    new Prometheus(http, stack.managementEndpoints().get("query-worker")));
+                    new Prometheus(http, stack.managementEndpoints().get("query-worker")), stack, http);
             Map<String, Object> stackInfo = stackInfo(context);
             for (Scenario scenario : scenarios) {
                 CONSOLE.printf("bench: %s - %s%n", scenario.name(), scenario.description());
                 ScenarioResult result = scenario.run(context);
                 results.add(result);
                 CONSOLE.printf("bench: %s done in %.0f s%n", scenario.name(), result.seconds());
-                settle(context);
+                if (!scenario.bouncesTheStack()) {
+                    settle(context);
+                }
             }
-            machine.put("load_average_end", loadAverage());
-            Report report = new Report(started.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), sizes.mode(),
-                    System.getProperty("bench.commit", "unknown"), machine, stackInfo, results);
-            report.write(resultFile);
-            CONSOLE.println();
-            CONSOLE.print(report.markdown());
-            CONSOLE.println();
-            CONSOLE.println("bench: results in " + root.relativize(resultFile));
+            return stackInfo;
         } finally {
             Optional.ofNullable(running.getAndSet(null)).ifPresent(LocalStack::close);
         }
@@ -133,6 +159,7 @@ public final class Bench {
         info.put("gateway_rate_limit_refill_per_second",
                 Optional.ofNullable(System.getenv("SPECTRA_GATEWAY_RATELIMIT_REFILLPERSECOND")).orElse("default (10)"));
         info.put("result_page_rows", LocalStack.RESULT_PAGE_ROWS);
+        info.put("kafka_brokers", context.stack().kafkaBrokers());
         return info;
     }
 

@@ -26,4 +26,10 @@ public record Comparison(String metric, String unit, String baselineLabel, doubl
         return new Comparison(metric, unit, baselineLabel, baseline, measuredLabel, measured, ratio,
                 "<= " + Report.number(maxRatio) + "x", ratio <= maxRatio);
     }
+
+    /** Goal on the ratio: measured / baseline at least {@code minRatio}, e.g. 1 for "all of them". */
+    public Comparison withRatioAtLeast(double minRatio) {
+        return new Comparison(metric, unit, baselineLabel, baseline, measuredLabel, measured, ratio,
+                ">= " + Report.number(minRatio) + "x", ratio >= minRatio);
+    }
 }

@@ -37,7 +37,7 @@ record Report(String startedAt, String finishedAt, String mode, String commit, M
                         .append(" | ").append(c.metric()).append(" (").append(c.unit()).append(")")
                         .append(" | ").append(number(c.baseline())).append(" ").append(c.baselineLabel())
                         .append(" | ").append(number(c.measured())).append(" ").append(c.measuredLabel())
-                        .append(" | ").append(number(c.ratio())).append("x")
+                        .append(" | ").append(ratio(c.ratio()))
                         .append(" | ").append(goal(c))
                         .append(" |\n");
             }
@@ -52,6 +52,10 @@ record Report(String startedAt, String finishedAt, String mode, String commit, M
         String observed = c.goal().endsWith("x") ? number(c.ratio()) + "x"
                 : (c.measured() >= c.baseline() ? "+" : "") + number(c.measured() - c.baseline()) + " " + c.unit();
         return c.goal() + ": " + observed + (c.goalMet() ? " met" : " **not met**");
+    }
+
+    private static String ratio(double value) {
+        return Double.isFinite(value) ? number(value) + "x" : "n/a";
     }
 
     static String number(double value) {

@@ -9,4 +9,9 @@ interface Scenario {
     String description();
 
     ScenarioResult run(BenchContext context) throws Exception;
+
+    /** A scenario that kills, restarts and adds processes runs last, on a stack of its own with three Kafka brokers. */
+    default boolean bouncesTheStack() {
+        return false;
+    }
 }

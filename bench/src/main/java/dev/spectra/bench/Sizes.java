@@ -18,10 +18,12 @@ import java.time.Duration;
  * @param floodBurst        noisy-neighbour: acme's trivial queries per burst (one burst a second at most)
  * @param slowStatements    in-flight: slow statements submitted at once
  * @param slowRows          in-flight: rows each slow statement counts
+ * @param bounceJobs        bounce: jobs offered (half per tenant) while the fleet is bounced
  */
 public record Sizes(String mode, Duration pollInterval, int warmUp, int trivialSamples, int drainJobs, int drainSubmitters,
-                    int directClients, int noisySamples, Duration noisyWindow, int floodHeavy, int floodBurst, int slowStatements, long slowRows) {
+                    int directClients, int noisySamples, Duration noisyWindow, int floodHeavy, int floodBurst, int slowStatements, long slowRows,
+                    int bounceJobs) {
 
-    public static final Sizes QUICK = new Sizes("quick", Duration.ofMillis(10), 10, 40, 100, 4, 8, 25, Duration.ofSeconds(30), 4, 20, 16, 20_000_000);
-    public static final Sizes FULL = new Sizes("full", Duration.ofMillis(10), 50, 500, 500, 8, 16, 200, Duration.ofMinutes(5), 8, 20, 64, 20_000_000);
+    public static final Sizes QUICK = new Sizes("quick", Duration.ofMillis(10), 10, 40, 100, 4, 8, 25, Duration.ofSeconds(30), 4, 20, 16, 20_000_000, 100);
+    public static final Sizes FULL = new Sizes("full", Duration.ofMillis(10), 50, 500, 500, 8, 16, 200, Duration.ofMinutes(5), 8, 20, 64, 20_000_000, 500);
 }

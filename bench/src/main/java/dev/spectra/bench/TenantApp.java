@@ -66,21 +66,45 @@ final class TenantApp {
 
     /** Submits and returns the job id. */
     String submit(String sql) {
+        Submission submission = trySubmit(sql);
+        if (submission.status() != 202) {
+            throw new IllegalStateException(tenant + ": submitting '" + sql + "' answered " + submission.status() + " " + submission.body());
+        }
+        return submission.jobId();
+    }
+
+    /** The gateway's answer to a submission: 202 with the job id, or e.g. 503 (with the job id it recorded as FAILED). */
+    record Submission(int status, String jobId, Duration retryAfter, String body) {
+    }
+
+    /** Submits, waiting out 429s; the first other answer, 202 or not. */
+    Submission trySubmit(String sql) {
         Instant giveUp = Instant.now().plus(SUBMIT_PATIENCE);
         while (true) {
             HttpResponse<String> response = send(request("/v1/queries")
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("sql", sql)))));
+            long retryAfter = response.headers().firstValueAsLong("Retry-After").orElse(1);
+            Duration wait = Duration.ofSeconds(Math.max(retryAfter, 0)).plusMillis(retryAfter <= 0 ? 100 : 0);
+            if (response.statusCode() == 429 && Instant.now().isBefore(giveUp)) {
+                throttled.incrementAndGet();
+                sleep(wait);
+                continue;
+            }
             if (response.statusCode() == 202) {
                 response.headers().firstValueAsLong("X-RateLimit-Remaining").ifPresent(remaining -> lastRemaining = remaining);
-                return JSON.readTree(response.body()).get("job_id").asString();
             }
-            if (response.statusCode() != 429 || Instant.now().isAfter(giveUp)) {
-                throw new IllegalStateException(tenant + ": submitting '" + sql + "' answered " + response.statusCode() + " " + response.body());
-            }
-            throttled.incrementAndGet();
-            long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1);
-            sleep(Duration.ofSeconds(Math.max(seconds, 0)).plusMillis(seconds <= 0 ? 100 : 0));
+            JsonNode jobId = response.body().isBlank() ? null : jobIdOf(response.body());
+            return new Submission(response.statusCode(), jobId == null ? null : jobId.asString(), wait, response.body());
+        }
+    }
+
+    private static JsonNode jobIdOf(String body) {
+        try {
+            JsonNode id = JSON.readTree(body).get("job_id");
+            return id == null || id.isNull() ? null : id;
+        } catch (RuntimeException notJson) {
+            return null;
         }
     }
 

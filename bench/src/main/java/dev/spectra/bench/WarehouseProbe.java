@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The warehouse as its administrator sees it: which tenant statements are running, and ending them between
@@ -28,6 +30,20 @@ final class WarehouseProbe implements AutoCloseable {
     int cancelRunning(Collection<String> databaseUsers) {
         return count("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE usename = ANY(?) AND state = 'active'",
                 databaseUsers);
+    }
+
+    /** Rows of {@code sales} per tenant: what each tenant's {@code count(*)} must answer. */
+    synchronized Map<String, Long> rowsPerTenant() {
+        Map<String, Long> rows = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT tenant_id, count(*) FROM sales GROUP BY tenant_id");
+             ResultSet counts = statement.executeQuery()) {
+            while (counts.next()) {
+                rows.put(counts.getString(1), counts.getLong(2));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("warehouse probe failed: " + e.getMessage(), e);
+        }
     }
 
     private synchronized int count(String sql, Collection<String> databaseUsers) {

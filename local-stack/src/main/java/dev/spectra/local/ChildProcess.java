@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
@@ -29,6 +30,7 @@ final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path logFile;
+    private volatile boolean frozen;
 
     private ChildProcess(String name, Process process, Path logFile) {
         this.name = name;
@@ -42,7 +44,8 @@ final class ChildProcess implements AutoCloseable {
             Files.createDirectories(logFile.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile());
+                    // Appended: a restarted instance's log follows what it wrote before it was killed.
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().putAll(environment);
             Process process = builder.start();
             log.info("Started {} (pid {}), log: {}", name, process.pid(), logFile);
@@ -60,24 +63,29 @@ final class ChildProcess implements AutoCloseable {
     /** Waits until {@code probe} answers as {@code ready} says; fails at once if the process dies first. */
     void awaitReady(URI probe, Predicate<HttpResponse<String>> ready, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        awaitReady(() -> {
+            try {
+                return ready.test(http.send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(2)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            } catch (IOException notYetListening) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+        }, timeout);
+    }
+
+    /** Waits until {@code ready} holds, asking it every 200 ms; fails at once if the process dies first. */
+    void awaitReady(BooleanSupplier ready, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with code " + process.exitValue() + " while starting; see " + logFile
                         + System.lineSeparator() + tail());
             }
-            try {
-                HttpResponse<String> response = http.send(
-                        HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(2)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (ready.test(response)) {
-                    return;
-                }
-            } catch (IOException notYetListening) {
-                // keep polling
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            if (ready.getAsBoolean()) {
+                return;
             }
             pause();
         }
@@ -100,10 +108,45 @@ final class ChildProcess implements AutoCloseable {
         log.info("Killed {} (pid {})", name, process.pid());
     }
 
+    /**
+     * SIGSTOP: the process stops on the spot, as in a long GC pause or a VM that was suspended, and keeps its
+     * sockets, leases and state for when it is woken. {@link ProcessHandle} cannot send it, {@code kill} can.
+     */
+    void freeze() {
+        signal("STOP");
+        frozen = true;
+        log.info("Froze {} (pid {})", name, process.pid());
+    }
+
+    /** SIGCONT: a frozen process carries on where it stopped, unaware that time passed. */
+    void thaw() {
+        signal("CONT");
+        frozen = false;
+        log.info("Thawed {} (pid {})", name, process.pid());
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " (" + name + ") failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not send SIG" + signal + " to " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + name, e);
+        }
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) {
             return;
+        }
+        if (frozen) {
+            // A stopped process only acts on SIGTERM once it runs again.
+            thaw();
         }
         process.destroy();
         try {

@@ -122,6 +122,8 @@ public final class LocalStack implements AutoCloseable {
     private void startInfrastructure() {
         Path run = settings.runDirectory();
         deleteRecursively(run);
+        // Each run's logs start empty; within a run a restarted process appends to its log.
+        deleteRecursively(settings.logDirectory());
         createDirectories(run, settings.logDirectory(), settings.cacheDirectory());
 
         ExecutorService starters = Executors.newFixedThreadPool(4);
@@ -130,7 +132,9 @@ public final class LocalStack implements AutoCloseable {
                     () -> LocalWarehouse.start(run.resolve("postgres"), settings.cacheDirectory().resolve("postgres"),
                             settings.warehouseAdministratorFile(), provisioning),
                     starters);
-            CompletableFuture<LocalKafka> kafkaStarted = CompletableFuture.supplyAsync(LocalKafka::start, starters);
+            CompletableFuture<LocalKafka> kafkaStarted = CompletableFuture.supplyAsync(() -> settings.kafkaBrokers() == 1
+                    ? InProcessKafka.start()
+                    : KafkaBrokerProcesses.start(settings.kafkaBrokers(), run.resolve("kafka"), settings.logDirectory()), starters);
             CompletableFuture<LocalDynamoDb> dynamoDbStarted = CompletableFuture.supplyAsync(
                     () -> LocalDynamoDb.start(settings.runtimeDirectory().resolve("native"),
                             provisioning.tenants().stream().map(ProvisionedTenant::registryEntry).toList()), starters);
@@ -197,6 +201,46 @@ public final class LocalStack implements AutoCloseable {
     public void restart(String instance) {
         ServiceInstance stopped = service(instance);
         launch(stopped.module(), instance, stopped.port());
+    }
+
+    /**
+     * SIGSTOP: the instance stops on the spot (a long GC pause, a suspended VM) holding its leases, sessions and
+     * partitions, until {@link #thaw}. Past its lease (15 s) and the next sweep its jobs belong to the others.
+     */
+    public void freeze(String instance) {
+        service(instance).process().freeze();
+    }
+
+    /** SIGCONT: a frozen instance carries on from where it stopped, and must find out that its jobs moved. */
+    public void thaw(String instance) {
+        service(instance).process().thaw();
+    }
+
+    /** How many Kafka brokers run: 1 in process, or the broker processes of {@link LocalStackSettings#withKafkaBrokers}. */
+    public int kafkaBrokers() {
+        return settings.kafkaBrokers();
+    }
+
+    /** kill -9 of Kafka broker {@code broker} (1-based); only with broker processes. */
+    public void killBroker(int broker) {
+        brokerProcesses().kill(broker);
+    }
+
+    /** Starts a killed broker again, with its log directory as it left it, and waits until it is a live broker. */
+    public void restartBroker(int broker) {
+        brokerProcesses().restart(broker);
+    }
+
+    /** Waits until every partition has all its replicas in sync again, e.g. after {@link #restartBroker}. */
+    public void awaitKafkaFullyReplicated(Duration timeout) {
+        brokerProcesses().awaitFullyReplicated(timeout);
+    }
+
+    private KafkaBrokerProcesses brokerProcesses() {
+        if (kafka instanceof KafkaBrokerProcesses processes) {
+            return processes;
+        }
+        throw new IllegalStateException("Kafka runs in process; start the stack with LocalStackSettings.withKafkaBrokers(3)");
     }
 
     /** Every service instance this stack started, by name (the modules' names, and e.g. query-worker-2). */

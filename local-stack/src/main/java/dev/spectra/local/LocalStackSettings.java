@@ -14,18 +14,20 @@ import static java.util.Objects.requireNonNull;
  * Where the local stack finds what it runs and where it writes.
  *
  * @param repositoryRoot the checkout: service jars are {@code <module>/target/<module>.jar}
- * @param stateDirectory this stack's folder: {@code run/} (removed on stop), {@code logs/} (kept)
+ * @param stateDirectory this stack's folder: {@code run/} (removed on stop), {@code logs/} (kept until the next start)
  * @param gatewayPort    the gateway's port on loopback
  * @param tenantLimits   what each tenant's database user may spend ({@link TenantLimits#DEFAULTS} unless a
  *                       test needs a runaway query ended sooner)
  * @param tenantConcurrency demo tenants whose registry entry gets another {@code max_concurrent_queries} than
  *                       {@link DemoTenant#DEFAULT_CONCURRENCY}
+ * @param kafkaBrokers   1: one broker in the launcher's JVM (the default, quick to start); more: that many
+ *                       broker processes, each of which can be killed and restarted on its own
  */
 public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort, TenantLimits tenantLimits,
-                                 Map<TenantId, Integer> tenantConcurrency) {
+                                 Map<TenantId, Integer> tenantConcurrency, int kafkaBrokers) {
 
     public LocalStackSettings(Path repositoryRoot, Path stateDirectory, int gatewayPort) {
-        this(repositoryRoot, stateDirectory, gatewayPort, TenantLimits.DEFAULTS, Map.of());
+        this(repositoryRoot, stateDirectory, gatewayPort, TenantLimits.DEFAULTS, Map.of(), 1);
     }
 
     public LocalStackSettings {
@@ -34,6 +36,9 @@ public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int g
         requireNonNull(tenantLimits, "tenantLimits is null");
         tenantConcurrency = Map.copyOf(requireNonNull(tenantConcurrency, "tenantConcurrency is null"));
         tenantConcurrency.forEach((tenant, limit) -> Tenant.requireValidConcurrency(limit));
+        if (kafkaBrokers < 1) {
+            throw new IllegalArgumentException("kafkaBrokers must be at least 1: " + kafkaBrokers);
+        }
         repositoryRoot = repositoryRoot.toAbsolutePath().normalize();
         stateDirectory = stateDirectory.toAbsolutePath().normalize();
         if (gatewayPort < 1 || gatewayPort > 65535) {
@@ -42,14 +47,23 @@ public record LocalStackSettings(Path repositoryRoot, Path stateDirectory, int g
     }
 
     public LocalStackSettings withTenantLimits(TenantLimits limits) {
-        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, limits, tenantConcurrency);
+        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, limits, tenantConcurrency, kafkaBrokers);
     }
 
     /** The demo tenant's {@code max_concurrent_queries} in the registry, for a test or a benchmark. */
     public LocalStackSettings withTenantConcurrency(TenantId tenant, int maxConcurrentQueries) {
         Map<TenantId, Integer> concurrency = new HashMap<>(tenantConcurrency);
         concurrency.put(requireNonNull(tenant, "tenant is null"), maxConcurrentQueries);
-        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, tenantLimits, concurrency);
+        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, tenantLimits, concurrency, kafkaBrokers);
+    }
+
+    /**
+     * Kafka as {@code brokers} separate processes (KRaft, each node broker and controller), topics replicated
+     * to three of them with {@code min.insync.replicas} 2, so that a broker can be killed and restarted
+     * ({@link LocalStack#killBroker}). Needs Kafka on the class path: tests and the bench, not the launcher's jar.
+     */
+    public LocalStackSettings withKafkaBrokers(int brokers) {
+        return new LocalStackSettings(repositoryRoot, stateDirectory, gatewayPort, tenantLimits, tenantConcurrency, brokers);
     }
 
     /** The demo tenants to provision, with their concurrency as these settings say. */
