@@ -15,7 +15,9 @@ import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Delivers one finished statement: reads the job, and only if it is DELIVERING reads the statement's
@@ -28,6 +30,8 @@ public class DeliveryPerformer {
 
     static final String JOB_ID = "jobId";
     static final String TENANT_ID = "tenantId";
+    /** Re-leases by a sweeper come seconds apart; a delivery that keeps losing to them gives up after this many. */
+    private static final int MAX_STORE_ATTEMPTS = 5;
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryPerformer.class);
 
@@ -103,7 +107,8 @@ public class DeliveryPerformer {
             failure = new Failure(ErrorCode.INTERNAL_ERROR, Failure.INTERNAL_ERROR_MESSAGE);
         }
         try {
-            return store(job, job.endWith(JobStatus.FAILED, failure.toJobError(), clock.instant()));
+            Failure ending = failure;
+            return store(job, current -> current.endWith(JobStatus.FAILED, ending.toJobError(), clock.instant()));
         } catch (DeliveryFailedException e) {
             throw new DeliveryDeferredException("could not store the job's failure " + failure.code() + ": "
                     + e.failure().message(), e);
@@ -114,7 +119,7 @@ public class DeliveryPerformer {
         ResultPages pages = new ResultPages(results, statementId, caller);
         return switch (documents.write(pages)) {
             case ResultDocument.Complete document -> {
-                DeliveryOutcome outcome = store(job, job.succeeded(document.rows(), document.json(), clock.instant()));
+                DeliveryOutcome outcome = store(job, current -> current.succeeded(document.rows(), document.json(), clock.instant()));
                 if (outcome == DeliveryOutcome.DELIVERED) {
                     metrics.delivered(document.rows(), document.bytes());
                     log.info("delivered result inline: rows={} bytes={} pages={}", document.rows(), document.bytes(), pages.fetched());
@@ -124,20 +129,38 @@ public class DeliveryPerformer {
             case ResultDocument.TooLarge tooLarge -> {
                 log.info("result too large for inline delivery: {}+ bytes after {} pages, limit {} bytes",
                         tooLarge.bytesSoFar(), pages.fetched(), tooLarge.limit());
-                yield store(job, job.endWith(JobStatus.FAILED,
+                yield store(job, current -> current.endWith(JobStatus.FAILED,
                         JobError.of(ErrorCode.RESULT_TOO_LARGE, tooLarge.message()), clock.instant()));
             }
         };
     }
 
-    /** Compare-and-set from {@code current} to {@code next}, then the event; a lost race is someone else's delivery. */
-    private DeliveryOutcome store(Job current, Job next) {
-        Optional<Job> written = caller.call(Dependency.STORAGE, () -> jobs.replace(current, next));
-        if (written.isEmpty()) {
-            log.info("job changed while delivering; another writer owns it now: not writing {}", next.status());
-            return DeliveryOutcome.LOST_RACE;
+    /**
+     * Compare-and-set from {@code loaded} to its outcome, then the event. When the job moved on meanwhile but still
+     * waits for this very statement's delivery (a query worker's sweeper re-leased it to announce it again, because
+     * the delivery took longer than its lease), the outcome is written on top of what is stored now; any other
+     * change (an end, another statement) is someone else's and wins.
+     */
+    private DeliveryOutcome store(Job loaded, UnaryOperator<Job> outcome) {
+        Job current = loaded;
+        for (int attempt = 1; ; attempt++) {
+            Job base = current;
+            Job next = outcome.apply(base);
+            Optional<Job> written = caller.call(Dependency.STORAGE, () -> jobs.replace(base, next));
+            if (written.isPresent()) {
+                events.publish(written.get());
+                return next.status() == JobStatus.SUCCEEDED ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED;
+            }
+            Optional<Job> now = caller.call(Dependency.STORAGE, () -> jobs.find(base.tenantId(), base.jobId()));
+            boolean stillAwaitsThisDelivery = now.isPresent() && now.get().status() == JobStatus.DELIVERING
+                    && Objects.equals(now.get().statementId(), loaded.statementId());
+            if (!stillAwaitsThisDelivery || attempt == MAX_STORE_ATTEMPTS) {
+                log.info("job changed while delivering; another writer owns it now: not writing {}", next.status());
+                return DeliveryOutcome.LOST_RACE;
+            }
+            log.info("job was re-leased while delivering (version {} to {}); writing {} on top", base.version(),
+                    now.get().version(), next.status());
+            current = now.get();
         }
-        events.publish(written.get());
-        return next.status() == JobStatus.SUCCEEDED ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED;
     }
 }

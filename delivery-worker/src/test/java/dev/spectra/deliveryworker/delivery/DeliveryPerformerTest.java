@@ -224,6 +224,23 @@ class DeliveryPerformerTest {
     }
 
     @Test
+    void aJobReLeasedBySweeperWhileDeliveringIsStillDeliveredOnTopOfTheNewVersion() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(1L))));
+        // A query worker's sweeper found the DELIVERING lease lapsed and took the job to announce it again.
+        jobs.beforeNextWrite(stored -> stored.leasedTo("query-worker-2", NOW.plusSeconds(30)));
+
+        DeliveryOutcome outcome = performer().perform(finished(job));
+
+        Job delivered = jobs.stored(job);
+        assertThat(outcome).isEqualTo(DeliveryOutcome.DELIVERED);
+        assertThat(delivered.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(delivered.version()).isEqualTo(job.version() + 2);
+        assertThat(delivered.lease()).as("an ended job holds no lease").isNull();
+        assertThat(events.published()).extracting(Job::status).containsExactly(JobStatus.SUCCEEDED);
+    }
+
+    @Test
     void failsWithStorageUnavailableWhenResultCannotBeStored() {
         Job job = jobs.save(aDeliveringJob().build());
         results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(1L))));

@@ -19,7 +19,9 @@ import static java.util.Objects.requireNonNull;
  * @param duration      how long a lease lasts unless renewed, default 15s: the longest a dead worker's job waits
  * @param sweepInterval how often each worker looks for lapsed leases, default 3s
  * @param deliveryGrace how long a DELIVERING job is left to the delivery workers before its statement is
- *                      announced again, default 5m
+ *                      announced again, default 30s: also how long a job waits when its worker died between
+ *                      storing DELIVERING and announcing it. A delivery slower than this is announced again;
+ *                      the delivery worker then writes its outcome on top of the re-leased job
  * @param workerId      this worker's name in leases; default: host, process id and a random suffix, unique per start
  */
 @Validated
@@ -27,7 +29,7 @@ import static java.util.Objects.requireNonNull;
 public record LeasesProperties(
         @DefaultValue("15s") Duration duration,
         @DefaultValue("3s") Duration sweepInterval,
-        @DefaultValue("5m") Duration deliveryGrace,
+        @DefaultValue("30s") Duration deliveryGrace,
         String workerId) {
 
     public LeasesProperties {

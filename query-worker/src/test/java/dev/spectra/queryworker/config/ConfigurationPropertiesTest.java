@@ -123,7 +123,7 @@ class ConfigurationPropertiesTest {
         assertThat(defaults.duration()).isEqualTo(Duration.ofSeconds(15));
         assertThat(defaults.renewEvery()).isEqualTo(Duration.ofSeconds(5));
         assertThat(defaults.sweepInterval()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(defaults.deliveryGrace()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.deliveryGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.workerId()).isNotBlank()
                 .isNotEqualTo(bind(LeasesProperties.class, "spectra.leases", Map.of()).workerId());
         assertThat(bind(LeasesProperties.class, "spectra.leases", Map.of("spectra.leases.worker-id", "qw-1")).workerId())
