@@ -38,6 +38,10 @@ public final class LocalStack implements AutoCloseable {
 
     /** Small pages, so that paging is exercised locally the way large results page in AWS. */
     public static final int RESULT_PAGE_ROWS = 500;
+    /** The Data API emulator's sessions and active statements; each holds a PostgreSQL connection (max_connections 200). */
+    static final int WAREHOUSE_SESSIONS = 64;
+    /** {@code spectra.sessions.max-open} and {@code spectra.scheduling.max-running} of each local query worker: half the warehouse's. */
+    static final int SESSIONS_PER_QUERY_WORKER = WAREHOUSE_SESSIONS / 2;
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(90);
@@ -156,7 +160,7 @@ public final class LocalStack implements AutoCloseable {
         // Every session and running statement holds a warehouse connection: 64 + 64 stays under max_connections (200).
         dataApi = track(DataApiEmulator.start(DataApiSettings.defaults("127.0.0.1", warehouse.port(), warehouse.passwordsByDatabaseUser())
                 .withResultPageRows(RESULT_PAGE_ROWS)
-                .withLimits(64, 64)
+                .withLimits(WAREHOUSE_SESSIONS, WAREHOUSE_SESSIONS)
                 .withSpoolDirectory(run.resolve("data-api-results"))));
         log.info("Redshift Data API emulator on {}", dataApi.endpoint());
     }
@@ -308,6 +312,10 @@ public final class LocalStack implements AutoCloseable {
         if (module.equals("query-worker")) {
             arguments.add("--spectra.warehouse.cluster-identifier=" + WAREHOUSE_CLUSTER);
             arguments.add("--spectra.warehouse.database=" + LocalWarehouse.DATABASE);
+            // Each query worker's share of the emulator's sessions, so that a fleet of two never asks for more
+            // than the warehouse allows (as a deployment divides its cluster's limit by the fleet's size).
+            arguments.add("--spectra.sessions.max-open=" + SESSIONS_PER_QUERY_WORKER);
+            arguments.add("--spectra.scheduling.max-running=" + SESSIONS_PER_QUERY_WORKER);
         }
         return arguments;
     }
