@@ -16,6 +16,9 @@ import static java.util.Objects.requireNonNull;
  * limit per tenant ({@code max_concurrent_queries}, or {@code spectra.scheduling.max-running-per-tenant})
  * already bounds a tenant's sessions, and a job admitted by the scheduler never waits for its own user.
  *
+ * <p>Unknown keys under {@code spectra.sessions} stop the worker at start: {@code max-per-user},
+ * {@code max-waiting-per-user} and {@code max-wait} are gone, and a deployment still setting them should hear so.
+ *
  * @param maxOpen      sessions this worker holds in the warehouse at once: running a statement, idle, or
  *                     forgotten (refused, abandoned) until their keep-alive ends. A borrow beyond it waits,
  *                     first come first served, until one lapses. Default 200: a provisioned cluster allows
@@ -31,7 +34,7 @@ import static java.util.Objects.requireNonNull;
  *                     so that a statement never races the session's expiry; it still counts until it ends
  */
 @Validated
-@ConfigurationProperties("spectra.sessions")
+@ConfigurationProperties(prefix = "spectra.sessions", ignoreUnknownFields = false)
 public record SessionsProperties(
         @Min(1) @DefaultValue("200") int maxOpen,
         @DefaultValue("10m") Duration keepAlive,

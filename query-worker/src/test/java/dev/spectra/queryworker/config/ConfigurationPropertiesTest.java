@@ -2,6 +2,7 @@ package dev.spectra.queryworker.config;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
@@ -78,6 +80,23 @@ class ConfigurationPropertiesTest {
                 .isInstanceOf(BindException.class);
         assertThatThrownBy(() -> bind(SessionsProperties.class, "spectra.sessions", Map.of("spectra.sessions.expiry-margin", "10m")))
                 .isInstanceOf(BindException.class);
+    }
+
+    @Test
+    void aRemovedSessionPropertyStopsTheWorkerInsteadOfBeingIgnored() {
+        new ApplicationContextRunner()
+                .withUserConfiguration(SessionsOnly.class)
+                .withPropertyValues("spectra.sessions.max-per-user=8")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("spectra.sessions.max-per-user"));
+        new ApplicationContextRunner()
+                .withUserConfiguration(SessionsOnly.class)
+                .withPropertyValues("spectra.sessions.max-open=50")
+                .run(context -> assertThat(context.getBean(SessionsProperties.class).maxOpen()).isEqualTo(50));
+    }
+
+    @EnableConfigurationProperties(SessionsProperties.class)
+    static class SessionsOnly {
     }
 
     @Test
