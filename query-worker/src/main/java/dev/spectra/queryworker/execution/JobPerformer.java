@@ -326,6 +326,11 @@ public final class JobPerformer {
                     continue;
                 }
                 lease.release();
+                if (!failure.isRetryable() && run.takenOver && resumeStatementOfPreviousOwner(run)) {
+                    // Refused because the previous owner used the job's token on its own session, and its
+                    // statement was not listed yet when this worker first looked: found and followed now.
+                    return Optional.empty();
+                }
                 if (!failure.isRetryable()) {
                     log.info("statement not started: {} ({})", failure.code(), describe(e));
                     end(run, JobStatus.FAILED, JobError.of(failure.code(), failure.message()));

@@ -654,4 +654,29 @@ class JobExecutionTest {
         assertThat(worker.warehouse.started(job.sql())).isEqualTo(1);
         assertThat(worker.warehouse.executeRequests()).hasSize(2);
     }
+
+    @Test
+    void aTakenOverJobWhoseStatementIsNotListedYetFollowsItOnceTheTokenIsRefused() {
+        String deadWorkersSession = worker.warehouse.executeStatement(ExecuteStatementRequest.builder()
+                .clusterIdentifier("spectra").database("dev").dbUser("acme_reader").sql("SELECT 1")
+                .sessionKeepAliveSeconds(600).build()).sessionId();
+        worker.warehouse.hangNewStatements();
+        Job job = aQueuedJob().build();
+        String started = worker.warehouse.executeStatement(ExecuteStatementRequest.builder()
+                .clientToken(job.jobId().value())
+                .statementName(StatementRequests.statementNameOf(job.jobId()))
+                .sessionId(deadWorkersSession).sql(job.sql()).build()).id();
+        worker.jobs.put(job.leasedTo("dead-worker", JobFixtures.SUBMITTED_AT.minusSeconds(1)));
+        // The first lookup misses it; this worker's ExecuteStatement then repeats the token with other parameters.
+        worker.warehouse.missNextListings(1);
+
+        assertThat(worker.sweeper.sweep()).isEqualTo(1);
+        await().until(() -> started.equals(worker.stored(job).statementId()));
+        worker.warehouse.finish(started, 2);
+
+        await().until(() -> worker.stored(job).status() == JobStatus.DELIVERING);
+        assertThat(worker.warehouse.started(job.sql())).isEqualTo(1);
+        assertThat(worker.warehouse.listings()).isEqualTo(2);
+        assertThat(worker.stored(job).error()).isNull();
+    }
 }

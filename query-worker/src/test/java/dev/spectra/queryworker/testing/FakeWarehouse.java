@@ -35,6 +35,8 @@ public final class FakeWarehouse implements Warehouse {
 
     private static final long DEFAULT_ROWS = 3;
     private int plainDescribes;
+    private int listingsToMiss;
+    private int listings;
     private int longPolls;
 
     private final Clock clock;
@@ -207,6 +209,15 @@ public final class FakeWarehouse implements Warehouse {
         return describe(statement(statementId));
     }
 
+    /** The next {@code count} ListStatements calls do not list statements yet, as a lagging listing would. */
+    public synchronized void missNextListings(int count) {
+        listingsToMiss = count;
+    }
+
+    public synchronized int listings() {
+        return listings;
+    }
+
     /** DescribeStatement calls without and with {@code WaitTimeSeconds}. */
     public synchronized int plainDescribes() {
         return plainDescribes;
@@ -259,6 +270,12 @@ public final class FakeWarehouse implements Warehouse {
 
     @Override
     public synchronized java.util.Optional<String> findStatement(String statementName) {
+        listings++;
+        if (listingsToMiss > 0) {
+            // ListStatements lags: a statement started a moment ago is not listed yet.
+            listingsToMiss--;
+            return java.util.Optional.empty();
+        }
         String found = null;
         for (Statement statement : statements.values()) {
             if (statementName.equals(statement.request.statementName())) {
