@@ -74,13 +74,15 @@ public final class AwsFailureClassifier {
             "ActiveSessionsExceededException",
             "ActiveWaitingRequestsExceededException",
             "ProvisionedThroughputExceededException",
-            "RequestLimitExceeded");
+            "RequestLimitExceeded",
+            "SlowDown");
 
     /** Outages on the service's side. */
     private static final Set<String> TRANSIENT_CODES = Set.of(
             "InternalServerException",
             "InternalServerError",
             "ServiceUnavailable",
+            "InternalError",
             "DatabaseConnectionException",
             "QueryTimeoutException",
             "TransactionConflictException");

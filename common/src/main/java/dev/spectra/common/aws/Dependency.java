@@ -13,7 +13,9 @@ public enum Dependency {
     /** The Redshift Data API. */
     WAREHOUSE("the warehouse (Redshift Data API)", ErrorCode.WAREHOUSE_UNAVAILABLE),
     /** The job table in DynamoDB. */
-    STORAGE("the job store (DynamoDB)", ErrorCode.STORAGE_UNAVAILABLE);
+    STORAGE("the job store (DynamoDB)", ErrorCode.STORAGE_UNAVAILABLE),
+    /** The results bucket in S3. */
+    RESULTS("the result store (S3)", ErrorCode.STORAGE_UNAVAILABLE);
 
     private final String description;
     private final ErrorCode unavailable;

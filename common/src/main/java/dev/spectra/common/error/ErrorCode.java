@@ -21,6 +21,7 @@ public enum ErrorCode {
     SQL_FORBIDDEN_FUNCTION(USER, false),
     JOB_NOT_FOUND(USER, false),
     RESULT_NOT_READY(USER, false),
+    RESULT_EXPIRED(USER, false),
     RATE_LIMITED(USER, true),
 
     // Outcomes stored on jobs

@@ -1,5 +1,11 @@
 package dev.spectra.common.job;
 
+import dev.spectra.common.result.Compression;
+import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.result.Disposition;
+import dev.spectra.common.result.ResultFormat;
+import dev.spectra.common.result.ResultLocation;
+import dev.spectra.common.result.ResultSummary;
 import dev.spectra.common.tenant.TenantId;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -17,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,6 +57,9 @@ public final class JobTable {
     static final String SQL = "sql";
     static final String DATABASE_USER = "database_user";
     static final String MAX_CONCURRENT_QUERIES = "max_concurrent_queries";
+    /** A map: disposition, format, compression, row_limit, byte_limit (the last two when set). */
+    static final String DELIVERY = "delivery";
+    static final String MAX_RESULT_BYTES = "max_result_bytes";
     static final String SUBMITTED_AT = "submitted_at";
     static final String UPDATED_AT = "updated_at";
     /** Epoch seconds; the table's TTL attribute. */
@@ -60,6 +70,8 @@ public final class JobTable {
     static final String ERROR_MESSAGE = "error_message";
     static final String ERROR_RETRYABLE = "error_retryable";
     static final String RESULT = "result";
+    /** A map of the {@link ResultSummary}; the manifest it names holds the columns and chunks. */
+    static final String RESULT_SUMMARY = "result_summary";
     static final String LEASE_OWNER = "lease_owner";
     /** Epoch milliseconds; the sort key of {@link #ACTIVE_INDEX}. */
     static final String LEASE_EXPIRES_AT = "lease_expires_at";
@@ -213,6 +225,10 @@ public final class JobTable {
         if (job.maxConcurrentQueries() != null) {
             item.put(MAX_CONCURRENT_QUERIES, n(job.maxConcurrentQueries()));
         }
+        item.put(DELIVERY, AttributeValue.fromM(deliveryItem(job.delivery())));
+        if (job.maxResultBytes() != null) {
+            item.put(MAX_RESULT_BYTES, n(job.maxResultBytes()));
+        }
         item.put(SUBMITTED_AT, s(job.submittedAt().toString()));
         item.put(UPDATED_AT, s(job.updatedAt().toString()));
         item.put(EXPIRES_AT, n(job.expiresAt().getEpochSecond()));
@@ -229,6 +245,9 @@ public final class JobTable {
         }
         if (job.resultJson() != null) {
             item.put(RESULT, s(job.resultJson()));
+        }
+        if (job.result() != null) {
+            item.put(RESULT_SUMMARY, AttributeValue.fromM(summaryItem(job.result())));
         }
         if (job.lease() != null) {
             item.put(ACTIVE_SHARD, s(shardName(shardOf(job.jobId()))));
@@ -252,6 +271,9 @@ public final class JobTable {
                 item.get(SQL).s(),
                 item.get(DATABASE_USER).s(),
                 item.containsKey(MAX_CONCURRENT_QUERIES) ? Integer.valueOf(item.get(MAX_CONCURRENT_QUERIES).n()) : null,
+                // A job written before jobs carried delivery options asked for nothing: the defaults.
+                item.containsKey(DELIVERY) ? deliveryOf(item.get(DELIVERY).m()) : DeliveryOptions.DEFAULT,
+                longOrNull(item, MAX_RESULT_BYTES),
                 Instant.parse(item.get(SUBMITTED_AT).s()),
                 Instant.parse(item.get(UPDATED_AT).s()),
                 Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())),
@@ -259,6 +281,7 @@ public final class JobTable {
                 item.containsKey(ROW_COUNT) ? Long.parseLong(item.get(ROW_COUNT).n()) : null,
                 error,
                 stringOrNull(item, RESULT),
+                summaryOf(item),
                 leaseOf(item));
     }
 
@@ -271,6 +294,74 @@ public final class JobTable {
             return new Job.Lease(stringOrNull(item, LEASE_OWNER), Instant.ofEpochMilli(Long.parseLong(item.get(LEASE_EXPIRES_AT).n())));
         }
         return JobStatus.valueOf(item.get(STATUS).s()).isTerminal() ? null : new Job.Lease(null, Instant.EPOCH);
+    }
+
+    private static Map<String, AttributeValue> deliveryItem(DeliveryOptions delivery) {
+        Map<String, AttributeValue> map = new HashMap<>();
+        map.put("disposition", s(delivery.disposition().name()));
+        map.put("format", s(delivery.format().name()));
+        map.put("compression", s(delivery.compression().name()));
+        if (delivery.rowLimit() != null) {
+            map.put("row_limit", n(delivery.rowLimit()));
+        }
+        if (delivery.byteLimit() != null) {
+            map.put("byte_limit", n(delivery.byteLimit()));
+        }
+        return map;
+    }
+
+    private static DeliveryOptions deliveryOf(Map<String, AttributeValue> map) {
+        return new DeliveryOptions(
+                Disposition.valueOf(map.get("disposition").s()),
+                ResultFormat.valueOf(map.get("format").s()),
+                Compression.valueOf(map.get("compression").s()),
+                longOrNull(map, "row_limit"),
+                longOrNull(map, "byte_limit"));
+    }
+
+    private static Map<String, AttributeValue> summaryItem(ResultSummary summary) {
+        Map<String, AttributeValue> map = new HashMap<>();
+        map.put("disposition", s(summary.disposition().name()));
+        map.put("format", s(summary.format().name()));
+        map.put("compression", s(summary.compression().name()));
+        map.put("row_count", n(summary.rowCount()));
+        map.put("byte_count", n(summary.byteCount()));
+        map.put("truncated", AttributeValue.fromBool(summary.truncated()));
+        map.put("chunk_count", n(summary.chunkCount()));
+        if (summary.manifest() != null) {
+            map.put("manifest", s(summary.manifest().toString()));
+        }
+        return map;
+    }
+
+    /**
+     * The item's result summary. A job that SUCCEEDED before jobs carried one has its whole document on the item
+     * ({@code result}): it reads as a one-chunk inline result.
+     */
+    private static ResultSummary summaryOf(Map<String, AttributeValue> item) {
+        if (item.containsKey(RESULT_SUMMARY)) {
+            Map<String, AttributeValue> map = item.get(RESULT_SUMMARY).m();
+            return new ResultSummary(
+                    Disposition.valueOf(map.get("disposition").s()),
+                    ResultFormat.valueOf(map.get("format").s()),
+                    Compression.valueOf(map.get("compression").s()),
+                    Long.parseLong(map.get("row_count").n()),
+                    Long.parseLong(map.get("byte_count").n()),
+                    map.get("truncated").bool(),
+                    Integer.parseInt(map.get("chunk_count").n()),
+                    map.containsKey("manifest") ? ResultLocation.parse(map.get("manifest").s()) : null);
+        }
+        if (item.containsKey(RESULT)) {
+            String document = item.get(RESULT).s();
+            long rows = item.containsKey(ROW_COUNT) ? Long.parseLong(item.get(ROW_COUNT).n()) : 0;
+            return ResultSummary.onItem(rows, document.getBytes(StandardCharsets.UTF_8).length, false);
+        }
+        return null;
+    }
+
+    private static Long longOrNull(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : Long.valueOf(value.n());
     }
 
     private static String stringOrNull(Map<String, AttributeValue> item, String name) {

@@ -12,8 +12,11 @@ import static java.util.Objects.requireNonNull;
  *                             worker's default ({@code spectra.scheduling.max-running-per-tenant}). The gateway
  *                             copies it into each job at submission, so a change applies to jobs submitted after
  *                             it (and after the gateway's registry cache let it through)
+ * @param maxResultBytes       the largest result the tenant may have delivered, in encoded bytes; null for the
+ *                             delivery worker's default ({@code spectra.delivery.max-result-bytes}). Copied into each
+ *                             job at submission like {@code maxConcurrentQueries}
  */
-public record Tenant(TenantId id, String databaseUser, boolean active, Integer maxConcurrentQueries) {
+public record Tenant(TenantId id, String databaseUser, boolean active, Integer maxConcurrentQueries, Long maxResultBytes) {
 
     /**
      * The most a tenant may be given. Redshift runs at most 50 queries at once across its WLM queues; a tenant
@@ -28,11 +31,19 @@ public record Tenant(TenantId id, String databaseUser, boolean active, Integer m
             throw new IllegalArgumentException("databaseUser is blank");
         }
         requireValidConcurrency(maxConcurrentQueries);
+        if (maxResultBytes != null && maxResultBytes < 1) {
+            throw new IllegalArgumentException("maxResultBytes must be positive: " + maxResultBytes);
+        }
     }
 
-    /** A tenant on the worker's default concurrency. */
+    /** A tenant on the workers' defaults. */
     public Tenant(TenantId id, String databaseUser, boolean active) {
-        this(id, databaseUser, active, null);
+        this(id, databaseUser, active, null, null);
+    }
+
+    /** A tenant with its own concurrency, on the delivery worker's default result limit. */
+    public Tenant(TenantId id, String databaseUser, boolean active, Integer maxConcurrentQueries) {
+        this(id, databaseUser, active, maxConcurrentQueries, null);
     }
 
     /** Throws unless {@code maxConcurrentQueries} is null (the default) or 1 to {@value #MAX_CONCURRENT_QUERIES}. */

@@ -14,8 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The tenant registry's item layout: {@code tenant_id -> database_user, active, max_concurrent_queries}. The
- * last is optional (a number, absent for the query workers' default).
+ * The tenant registry's item layout: {@code tenant_id -> database_user, active, max_concurrent_queries,
+ * max_result_bytes}. The last two are optional (a number, absent for the query workers' default).
  */
 public final class TenantTable {
 
@@ -25,6 +25,7 @@ public final class TenantTable {
     private static final String DATABASE_USER = "database_user";
     private static final String ACTIVE = "active";
     private static final String MAX_CONCURRENT_QUERIES = "max_concurrent_queries";
+    private static final String MAX_RESULT_BYTES = "max_result_bytes";
 
     private TenantTable() {}
 
@@ -44,6 +45,9 @@ public final class TenantTable {
         if (tenant.maxConcurrentQueries() != null) {
             item.put(MAX_CONCURRENT_QUERIES, AttributeValue.fromN(tenant.maxConcurrentQueries().toString()));
         }
+        if (tenant.maxResultBytes() != null) {
+            item.put(MAX_RESULT_BYTES, AttributeValue.fromN(tenant.maxResultBytes().toString()));
+        }
         return item;
     }
 
@@ -52,7 +56,8 @@ public final class TenantTable {
                 TenantId.of(item.get(TENANT_ID).s()),
                 item.get(DATABASE_USER).s(),
                 item.containsKey(ACTIVE) && item.get(ACTIVE).bool(),
-                item.containsKey(MAX_CONCURRENT_QUERIES) ? Integer.valueOf(item.get(MAX_CONCURRENT_QUERIES).n()) : null);
+                item.containsKey(MAX_CONCURRENT_QUERIES) ? Integer.valueOf(item.get(MAX_CONCURRENT_QUERIES).n()) : null,
+                item.containsKey(MAX_RESULT_BYTES) ? Long.valueOf(item.get(MAX_RESULT_BYTES).n()) : null);
     }
 
     public static CreateTableRequest createTable(String table) {

@@ -1,7 +1,18 @@
 package dev.spectra.common.job;
 
+import dev.spectra.common.result.Compression;
+import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.result.Disposition;
+import dev.spectra.common.result.ResultFormat;
+import dev.spectra.common.result.ResultLocation;
+import dev.spectra.common.result.ResultSummary;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import static dev.spectra.common.job.JobFixtures.ACME;
 import static dev.spectra.common.job.JobFixtures.GLOBEX;
@@ -29,6 +40,36 @@ class JobTableTest {
         assertThat(JobTable.fromItem(JobTable.toItem(limited)).maxConcurrentQueries()).isEqualTo(2);
         assertThat(JobTable.toItem(aQueuedJob().build())).doesNotContainKey("max_concurrent_queries");
         assertThat(JobTable.fromItem(JobTable.toItem(aQueuedJob().build())).maxConcurrentQueries()).isNull();
+    }
+
+    @Test
+    void deliveryOptionsTheTenantsResultLimitAndAnExportedResultRoundTrip() {
+        DeliveryOptions options = new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, 1000L, 5_000_000L);
+        ResultSummary exported = new ResultSummary(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, 1000, 81_234,
+                true, 3, new ResultLocation("spectra-results", "tenant=acme/job=x/d1/manifest.json"));
+        Job job = Job.queued(ACME, JobId.random(), "SELECT 1", "acme_user", null, options, 10_000_000L, NOW, Duration.ofDays(7))
+                .transitionTo(JobStatus.RUNNING, NOW).transitionTo(JobStatus.DELIVERING, NOW)
+                .succeeded(exported, null, NOW.plusSeconds(2));
+
+        Job read = JobTable.fromItem(JobTable.toItem(job));
+
+        assertThat(read).isEqualTo(job);
+        assertThat(read.delivery()).isEqualTo(options);
+        assertThat(read.maxResultBytes()).isEqualTo(10_000_000L);
+        assertThat(read.result()).isEqualTo(exported);
+    }
+
+    @Test
+    void aJobWrittenBeforeDeliveryOptionsReadsWithTheDefaultsAndItsDocumentAsAnInlineResult() {
+        Job job = aQueuedJob().in(JobStatus.DELIVERING).succeeded(2, "{\"rows\":[[1],[2]]}", NOW);
+        Map<String, AttributeValue> item = new HashMap<>(JobTable.toItem(job));
+        item.remove("delivery");
+        item.remove("result_summary");
+
+        Job read = JobTable.fromItem(item);
+
+        assertThat(read.delivery()).isEqualTo(DeliveryOptions.DEFAULT);
+        assertThat(read.result()).isEqualTo(ResultSummary.onItem(2, 18, false));
     }
 
     @Test
