@@ -7,7 +7,9 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
-import software.amazon.awssdk.services.s3.S3Client;
+import dev.spectra.deliveryworker.config.DeliveryProperties;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 
 import java.net.URI;
 import java.util.Optional;
@@ -26,12 +28,25 @@ public class AwsClientsConfiguration {
         return configure(DynamoDbClient.builder(), aws, aws.endpoints().dynamodbOverride()).build();
     }
 
-    /** Not used until results are exported to S3; wired now so its configuration is checked at startup. */
-    @Bean
-    public S3Client s3Client(AwsProperties aws) {
-        return configure(S3Client.builder(), aws, aws.endpoints().s3Override())
+    /**
+     * The results bucket's client: the SDK's multipart client, which cuts a stream of unknown length into parts and
+     * uploads them as they fill, holding at most {@code apiCallBufferSize} (two parts) in memory. Unlike the other
+     * clients it retries (the SDK's standard strategy): a part's bytes are buffered, so a part can be sent again,
+     * while the stream that fills it cannot be replayed by the delivery.
+     */
+    @Bean(destroyMethod = "close")
+    public S3AsyncClient s3AsyncClient(AwsProperties aws, DeliveryProperties delivery) {
+        long partSize = delivery.uploadPartSize().toBytes();
+        S3AsyncClientBuilder builder = S3AsyncClient.builder()
+                .region(Region.of(aws.region()))
                 .forcePathStyle(aws.s3PathStyle())
-                .build();
+                .multipartEnabled(true)
+                .multipartConfiguration(multipart -> multipart
+                        .minimumPartSizeInBytes(partSize)
+                        .thresholdInBytes(partSize)
+                        .apiCallBufferSizeInBytes(2 * partSize));
+        aws.endpoints().s3Override().ifPresent(builder::endpointOverride);
+        return builder.build();
     }
 
     /**

@@ -8,8 +8,7 @@ import org.springframework.validation.annotation.Validated;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Where exported results go. Nothing is exported yet: results larger than the inline limit fail with
- * RESULT_TOO_LARGE until S3 export lands; the bucket is bound now so deployments can provision it.
+ * Where results go: chunk files and manifests, and what the warehouse's UNLOAD writes.
  *
  * @param bucket objects are written under {@code tenant=<id>/job=<id>/}
  */

@@ -1,7 +1,7 @@
 package dev.spectra.deliveryworker.delivery;
 
 import dev.spectra.common.aws.Dependency;
-import dev.spectra.deliveryworker.config.DeliveryProperties;
+import dev.spectra.common.result.ResultSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +22,7 @@ public class DeliveryMetrics {
     private final Map<Dependency, Counter> retries = new EnumMap<>(Dependency.class);
     private final DistributionSummary resultBytes;
     private final DistributionSummary rows;
+    private final Counter resultStoreFailures;
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -41,18 +42,21 @@ public class DeliveryMetrics {
                     .register(registry));
         }
         resultBytes = DistributionSummary.builder("spectra.delivery.result.bytes")
-                .description("Size of the inline result documents delivered")
+                .description("Size of the results delivered, as stored")
                 .baseUnit("bytes")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(64.0)
-                .maximumExpectedValue((double) DeliveryProperties.INLINE_CEILING.toBytes())
+                .maximumExpectedValue(1e11)
+                .register(registry);
+        resultStoreFailures = Counter.builder("spectra.delivery.s3.failures")
+                .description("Deliveries failed by the results bucket (S3) after the client's own retries")
                 .register(registry);
         rows = DistributionSummary.builder("spectra.delivery.rows")
                 .description("Rows in the results delivered")
                 .baseUnit("rows")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(1.0)
-                .maximumExpectedValue(100_000.0)
+                .maximumExpectedValue(1e9)
                 .register(registry);
     }
 
@@ -64,9 +68,30 @@ public class DeliveryMetrics {
         sample.stop(durations.get(outcome));
     }
 
-    public void delivered(long rowCount, long bytes) {
-        rows.record(rowCount);
-        resultBytes.record(bytes);
+    /**
+     * A result delivered: rows and bytes counted by disposition and format ({@code spectra.delivery.rows.delivered},
+     * {@code spectra.delivery.bytes.delivered}), and the time from the lease to the stored outcome
+     * ({@code spectra.delivery.export.duration}).
+     */
+    public void delivered(ResultSummary summary, Duration took) {
+        rows.record(summary.rowCount());
+        resultBytes.record(summary.byteCount());
+        String disposition = summary.disposition().name().toLowerCase(Locale.ROOT);
+        String format = summary.format().name().toLowerCase(Locale.ROOT);
+        registry.counter("spectra.delivery.rows.delivered", "disposition", disposition, "format", format).increment(summary.rowCount());
+        registry.counter("spectra.delivery.bytes.delivered", "disposition", disposition, "format", format).increment(summary.byteCount());
+        Timer.builder("spectra.delivery.export.duration")
+                .description("Time to write one result, from taking the job's lease to storing its outcome")
+                .tags("disposition", disposition, "format", format)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry)
+                .record(took);
+    }
+
+    void resultStoreFailed() {
+        resultStoreFailures.increment();
     }
 
     void retried(Dependency dependency) {

@@ -4,17 +4,20 @@ import java.util.Locale;
 
 /** What one StatementFinished message came to; the {@code outcome} tag of {@code spectra.delivery.duration}. */
 public enum DeliveryOutcome {
-    /** The job SUCCEEDED with its result stored inline. */
+    /** The job SUCCEEDED with its result delivered (on the item, inline chunks or exported files). */
     DELIVERED,
     /** The job ended FAILED (result too large, result gone, a dependency unavailable, a fault of ours). */
     FAILED,
-    /** The job was not DELIVERING (a redelivered message, or the job already ended): nothing written. */
+    /** The job was not DELIVERING, or another delivery worker holds it: nothing written. */
     SKIPPED,
     /** No such job (expired, or never stored): nothing written. */
     NOT_FOUND,
-    /** Another writer changed the job between our read and our write: that writer owns it. */
+    /** Another writer changed the job between our read and our write, or took it over: that writer owns it. */
     LOST_RACE,
-    /** The job could not be read or written: untouched, the message is redelivered. */
+    /**
+     * The job could not be read or written, or this worker stopped: left as it is. Its lease lapses and a query
+     * worker's sweeper announces it again.
+     */
     DEFERRED;
 
     public String tag() {

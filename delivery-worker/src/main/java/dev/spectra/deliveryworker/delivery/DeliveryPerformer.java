@@ -1,5 +1,6 @@
 package dev.spectra.deliveryworker.delivery;
 
+import dev.spectra.common.aws.AwsFailureClassifier;
 import dev.spectra.common.aws.Dependency;
 import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
@@ -7,7 +8,13 @@ import dev.spectra.common.job.JobError;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobStore;
 import dev.spectra.common.messaging.StatementFinished;
+import dev.spectra.common.result.ResultLocation;
+import dev.spectra.common.result.ResultSummary;
+import dev.spectra.deliveryworker.config.DeliveryProperties;
 import dev.spectra.deliveryworker.messaging.JobEventPublisher;
+import dev.spectra.deliveryworker.result.ResultWriter;
+import dev.spectra.deliveryworker.result.UnloadedResult;
+import dev.spectra.deliveryworker.result.WrittenResult;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,52 +22,59 @@ import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
-import java.util.Objects;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
- * Delivers one finished statement: reads the job, and only if it is DELIVERING reads the statement's
- * result into the inline document and stores the job SUCCEEDED, or FAILED with the reason. Every
- * path that reads the job ends it or leaves it to whoever changed it first; only an unreachable job
- * store leaves it untouched (and the message is redelivered).
+ * Delivers one finished statement, start to end on one (virtual) thread: reads the job; only if it is DELIVERING
+ * and no other delivery worker holds it, leases it; writes the result as the job asked (paged out of the Data API
+ * and encoded into chunk files, or collected from the files the warehouse's UNLOAD wrote), renewing the lease
+ * between pages; stores the job SUCCEEDED with its result's summary, or FAILED with the reason; publishes the
+ * event. Every path that leased the job ends it, or leaves it to whoever took it over; a job that could not be read
+ * or leased is left as it is, and its lapsing lease brings it back.
  */
 @Component
 public class DeliveryPerformer {
 
     static final String JOB_ID = "jobId";
     static final String TENANT_ID = "tenantId";
-    /** Re-leases by a sweeper come seconds apart; a delivery that keeps losing to them gives up after this many. */
-    private static final int MAX_STORE_ATTEMPTS = 5;
+    static final String STATEMENT_ID = "statementId";
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryPerformer.class);
 
     private final JobStore jobs;
     private final StatementResults results;
-    private final ResultDocumentWriter documents;
+    private final ResultWriter writer;
+    private final UnloadedResult unloaded;
     private final RetryingCaller caller;
+    private final AwsFailureClassifier classifier;
     private final JobEventPublisher events;
     private final DeliveryMetrics metrics;
     private final Clock clock;
+    private final DeliveryWorkerId worker;
+    private final Duration leaseDuration;
 
-    public DeliveryPerformer(JobStore jobs, StatementResults results, ResultDocumentWriter documents, RetryingCaller caller,
-                             JobEventPublisher events, DeliveryMetrics metrics, Clock clock) {
+    public DeliveryPerformer(JobStore jobs, StatementResults results, ResultWriter writer, UnloadedResult unloaded,
+                             RetryingCaller caller, AwsFailureClassifier classifier, JobEventPublisher events,
+                             DeliveryMetrics metrics, Clock clock, DeliveryWorkerId worker, DeliveryProperties delivery) {
         this.jobs = jobs;
         this.results = results;
-        this.documents = documents;
+        this.writer = writer;
+        this.unloaded = unloaded;
         this.caller = caller;
+        this.classifier = classifier;
         this.events = events;
         this.metrics = metrics;
         this.clock = clock;
+        this.worker = worker;
+        this.leaseDuration = delivery.leaseDuration();
     }
 
-    /**
-     * @throws DeliveryDeferredException if the job could not be read or its outcome not stored; the
-     *                                   message must be redelivered
-     */
     public DeliveryOutcome perform(StatementFinished finished) {
         MDC.put(JOB_ID, finished.jobId().value());
         MDC.put(TENANT_ID, finished.tenantId().value());
+        MDC.put(STATEMENT_ID, finished.statementId());
         Timer.Sample sample = metrics.start();
         DeliveryOutcome outcome = DeliveryOutcome.DEFERRED;
         try {
@@ -70,97 +84,130 @@ public class DeliveryPerformer {
             metrics.finished(sample, outcome);
             MDC.remove(JOB_ID);
             MDC.remove(TENANT_ID);
+            MDC.remove(STATEMENT_ID);
         }
     }
 
     private DeliveryOutcome deliver(StatementFinished finished) {
-        Optional<Job> loaded;
+        Optional<DeliveryLease> claimed;
         try {
-            loaded = caller.call(Dependency.STORAGE, () -> jobs.find(finished.tenantId(), finished.jobId()));
-        } catch (DeliveryFailedException e) {
-            throw new DeliveryDeferredException("could not read the job: " + e.failure().message(), e);
-        }
-        if (loaded.isEmpty()) {
-            log.warn("no such job (expired or never stored); nothing to deliver for statement {}", finished.statementId());
-            return DeliveryOutcome.NOT_FOUND;
-        }
-        Job job = loaded.get();
-        if (job.status() != JobStatus.DELIVERING) {
-            log.info("job is {}, not DELIVERING: skipping statement {}", job.status(), finished.statementId());
-            return DeliveryOutcome.SKIPPED;
-        }
-        Failure failure;
-        try {
-            return deliverInline(job, job.hasStatement() ? job.statementId() : finished.statementId());
-        } catch (DeliveryFailedException e) {
-            failure = e.failure();
-            if (failure.code() == ErrorCode.INTERNAL_ERROR) {
-                log.error("delivery failed unexpectedly", e.getCause());
-            } else {
-                log.warn("delivery failed with {}: {}", failure.code(), failure.message());
+            Optional<Job> loaded = caller.call(Dependency.STORAGE, () -> jobs.find(finished.tenantId(), finished.jobId()));
+            if (loaded.isEmpty()) {
+                log.warn("no such job (expired or never stored); nothing to deliver");
+                return DeliveryOutcome.NOT_FOUND;
             }
-        } catch (DeliveryDeferredException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // A bug of ours must still end the job; a job left DELIVERING would never be looked at again.
-            log.error("delivery failed unexpectedly", e);
-            failure = new Failure(ErrorCode.INTERNAL_ERROR, Failure.INTERNAL_ERROR_MESSAGE);
+            Job job = loaded.get();
+            if (job.status() != JobStatus.DELIVERING) {
+                log.info("job is {}, not DELIVERING: skipping", job.status());
+                return DeliveryOutcome.SKIPPED;
+            }
+            if (job.isBeingDelivered(clock.instant())) {
+                log.info("job is being delivered by {} until {}: skipping", job.lease().owner(), job.lease().expiresAt());
+                return DeliveryOutcome.SKIPPED;
+            }
+            claimed = DeliveryLease.claim(jobs, caller, clock, worker.value(), leaseDuration, job);
+        } catch (DeliveryFailedException | DeliveryDeferredException e) {
+            log.warn("could not read or lease the job ({}); its lease will bring it back", e.getMessage());
+            return DeliveryOutcome.DEFERRED;
         }
-        try {
-            Failure ending = failure;
-            return store(job, current -> current.endWith(JobStatus.FAILED, ending.toJobError(), clock.instant()));
-        } catch (DeliveryFailedException e) {
-            throw new DeliveryDeferredException("could not store the job's failure " + failure.code() + ": "
-                    + e.failure().message(), e);
+        if (claimed.isEmpty()) {
+            log.info("another writer changed the job first; it owns it");
+            return DeliveryOutcome.LOST_RACE;
         }
+        return deliver(finished, claimed.get());
     }
 
-    private DeliveryOutcome deliverInline(Job job, String statementId) {
-        ResultPages pages = new ResultPages(results, statementId, caller);
-        return switch (documents.write(pages)) {
-            case ResultDocument.Complete document -> {
-                DeliveryOutcome outcome = store(job, current -> current.succeeded(document.rows(), document.json(), clock.instant()));
-                if (outcome == DeliveryOutcome.DELIVERED) {
-                    metrics.delivered(document.rows(), document.bytes());
-                    log.info("delivered result inline: rows={} bytes={} pages={}", document.rows(), document.bytes(), pages.fetched());
-                }
-                yield outcome;
+    private DeliveryOutcome deliver(StatementFinished finished, DeliveryLease lease) {
+        Job job = lease.job();
+        Instant started = clock.instant();
+        WrittenResult written;
+        try {
+            written = write(finished, lease);
+        } catch (DeliveryLease.LeaseLost lost) {
+            log.warn("lost the job's lease ({}); another writer owns it now, stopping here", lost.getMessage());
+            return DeliveryOutcome.LOST_RACE;
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                log.info("stopping: handing the job over");
+                lease.handOver();
+                return DeliveryOutcome.DEFERRED;
             }
-            case ResultDocument.TooLarge tooLarge -> {
-                log.info("result too large for inline delivery: {}+ bytes after {} pages, limit {} bytes",
-                        tooLarge.bytesSoFar(), pages.fetched(), tooLarge.limit());
-                yield store(job, current -> current.endWith(JobStatus.FAILED,
-                        JobError.of(ErrorCode.RESULT_TOO_LARGE, tooLarge.message()), clock.instant()));
+            Failure failure = failureOf(e);
+            return store(lease, lease.job().endWith(JobStatus.FAILED, failure.toJobError(), clock.instant()));
+        }
+        return switch (written) {
+            case WrittenResult.TooLarge tooLarge -> {
+                log.info("result not delivered: {}", tooLarge.message());
+                yield store(lease, lease.job().endWith(JobStatus.FAILED, JobError.of(ErrorCode.RESULT_TOO_LARGE, tooLarge.message()),
+                        clock.instant()));
             }
+            case WrittenResult.OnItem onItem -> record(lease, started, onItem.summary(), onItem.document());
+            case WrittenResult.Stored stored -> record(lease, started, stored.summary(), null);
         };
     }
 
-    /**
-     * Compare-and-set from {@code loaded} to its outcome, then the event. When the job moved on meanwhile but still
-     * waits for this very statement's delivery (a query worker's sweeper re-leased it to announce it again, because
-     * the delivery took longer than its lease), the outcome is written on top of what is stored now; any other
-     * change (an end, another statement) is someone else's and wins.
-     */
-    private DeliveryOutcome store(Job loaded, UnaryOperator<Job> outcome) {
-        Job current = loaded;
-        for (int attempt = 1; ; attempt++) {
-            Job base = current;
-            Job next = outcome.apply(base);
-            Optional<Job> written = caller.call(Dependency.STORAGE, () -> jobs.replace(base, next));
-            if (written.isPresent()) {
-                events.publish(written.get());
-                return next.status() == JobStatus.SUCCEEDED ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED;
-            }
-            Optional<Job> now = caller.call(Dependency.STORAGE, () -> jobs.find(base.tenantId(), base.jobId()));
-            boolean stillAwaitsThisDelivery = now.isPresent() && now.get().status() == JobStatus.DELIVERING
-                    && Objects.equals(now.get().statementId(), loaded.statementId());
-            if (!stillAwaitsThisDelivery || attempt == MAX_STORE_ATTEMPTS) {
-                log.info("job changed while delivering; another writer owns it now: not writing {}", next.status());
-                return DeliveryOutcome.LOST_RACE;
-            }
-            log.info("job was re-leased while delivering (version {} to {}); writing {} on top", base.version(),
-                    now.get().version(), next.status());
-            current = now.get();
+    private WrittenResult write(StatementFinished finished, DeliveryLease lease) {
+        Job job = lease.job();
+        // A folder per lease: a worker that lost the job midway can never overwrite the files of the one that took it.
+        String folder = ResultLocation.jobPrefix(job.tenantId(), job.jobId()) + "d" + job.version() + "/";
+        if (job.delivery().unloaded()) {
+            return unloaded.collect(job, writer.maxResultBytes(job), folder);
         }
+        WrittenResult.TooLarge refused = writer.refusedBeforePaging(job, finished.resultBytes());
+        if (refused != null) {
+            return refused;
+        }
+        String statementId = job.hasStatement() ? job.statementId() : finished.statementId();
+        return writer.write(job, finished.resultBytes(), folder, new ResultPages(results, statementId, caller), lease::keep);
+    }
+
+    private DeliveryOutcome record(DeliveryLease lease, Instant started, ResultSummary summary, String document) {
+        DeliveryOutcome outcome = store(lease, lease.job().succeeded(summary, document, clock.instant()));
+        if (outcome == DeliveryOutcome.DELIVERED) {
+            metrics.delivered(summary, Duration.between(started, clock.instant()));
+            log.info("delivered result: disposition={} format={} compression={} rows={} bytes={} chunks={} truncated={}",
+                    summary.disposition(), summary.format(), summary.compression(), summary.rowCount(), summary.byteCount(),
+                    summary.chunkCount(), summary.truncated());
+        }
+        return outcome;
+    }
+
+    private Failure failureOf(RuntimeException e) {
+        Failure failure = switch (e) {
+            case DeliveryFailedException failed -> failed.failure();
+            case DeliveryDeferredException deferred -> new Failure(ErrorCode.STORAGE_UNAVAILABLE, deferred.getMessage());
+            default -> {
+                // Not from a call the caller retried: S3 (whose client retries parts itself), or a fault of ours.
+                Failure classified = Failure.of(Dependency.RESULTS, classifier.classify(e, Dependency.RESULTS));
+                if (classified.code() != ErrorCode.INTERNAL_ERROR) {
+                    metrics.resultStoreFailed();
+                }
+                yield classified;
+            }
+        };
+        if (failure.code() == ErrorCode.INTERNAL_ERROR) {
+            log.error("delivery failed unexpectedly", e);
+        } else {
+            log.warn("delivery failed with {}: {}", failure.code(), failure.message());
+        }
+        return failure;
+    }
+
+    /** Compare-and-set from the lease's last write to the outcome, then the event. */
+    private DeliveryOutcome store(DeliveryLease lease, Job outcome) {
+        Job base = lease.job();
+        Optional<Job> written;
+        try {
+            written = caller.call(Dependency.STORAGE, () -> jobs.replace(base, outcome));
+        } catch (DeliveryFailedException e) {
+            log.warn("could not store the job's outcome {} ({}); its lease will bring it back", outcome.status(), e.failure().message());
+            return DeliveryOutcome.DEFERRED;
+        }
+        if (written.isEmpty()) {
+            log.info("job changed while delivering; another writer owns it now: not writing {}", outcome.status());
+            return DeliveryOutcome.LOST_RACE;
+        }
+        events.publish(written.get());
+        return outcome.status() == JobStatus.SUCCEEDED ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED;
     }
 }

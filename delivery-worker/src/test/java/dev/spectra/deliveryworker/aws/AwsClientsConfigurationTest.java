@@ -6,7 +6,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
-import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import dev.spectra.deliveryworker.config.DeliveryProperties;
 
 import java.net.URI;
 
@@ -30,9 +31,9 @@ class AwsClientsConfigurationTest {
                             .contains(URI.create("http://localhost:8089"));
                     assertThat(context.getBean(DynamoDbClient.class).serviceClientConfiguration().endpointOverride())
                             .contains(URI.create("http://localhost:8000"));
-                    assertThat(context.getBean(S3Client.class).serviceClientConfiguration().endpointOverride())
+                    assertThat(context.getBean(S3AsyncClient.class).serviceClientConfiguration().endpointOverride())
                             .contains(URI.create("http://localhost:9090"));
-                    assertThat(context.getBean(S3Client.class).serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
+                    assertThat(context.getBean(S3AsyncClient.class).serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
                 });
     }
 
@@ -44,6 +45,6 @@ class AwsClientsConfigurationTest {
         });
     }
 
-    @EnableConfigurationProperties(AwsProperties.class)
+    @EnableConfigurationProperties({AwsProperties.class, DeliveryProperties.class})
     static class Binding {}
 }

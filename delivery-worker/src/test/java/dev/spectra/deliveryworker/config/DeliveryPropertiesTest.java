@@ -22,7 +22,17 @@ class DeliveryPropertiesTest {
     void bindsDefaults() {
         context.run(context -> {
             DeliveryProperties delivery = context.getBean(DeliveryProperties.class);
-            assertThat(delivery.inlineMaxBytes()).isEqualTo(DataSize.ofKilobytes(256));
+            assertThat(delivery.itemMaxBytes()).isEqualTo(DataSize.ofKilobytes(64));
+            assertThat(delivery.inlineMaxBytes()).isEqualTo(DataSize.ofMegabytes(25));
+            assertThat(delivery.inlineChunkBytes()).isEqualTo(DataSize.ofMegabytes(1));
+            assertThat(delivery.fileMaxBytes()).isEqualTo(DataSize.ofMegabytes(128));
+            assertThat(delivery.maxResultBytes()).isEqualTo(DataSize.ofGigabytes(10));
+            assertThat(delivery.leaseDuration()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(delivery.renewEvery()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(delivery.maxInFlight()).isEqualTo(16);
+            assertThat(delivery.maxPerTenant()).isEqualTo(2);
+            assertThat(delivery.maxUploads()).isEqualTo(8);
+            assertThat(delivery.uploadPartSize()).isEqualTo(DataSize.ofMegabytes(8));
             assertThat(delivery.retry()).isEqualTo(new DeliveryProperties.Retry(4, Duration.ofMillis(200), Duration.ofSeconds(5), 0.5));
         });
     }
@@ -31,6 +41,7 @@ class DeliveryPropertiesTest {
     void bindsOverrides() {
         context.withPropertyValues(
                         "spectra.delivery.inline-max-bytes=100KB",
+                        "spectra.delivery.inline-chunk-bytes=10KB",
                         "spectra.delivery.retry.max-attempts=2",
                         "spectra.delivery.retry.initial-backoff=1s",
                         "spectra.delivery.retry.max-backoff=3s",
@@ -43,9 +54,21 @@ class DeliveryPropertiesTest {
     }
 
     @Test
-    void refusesInlineLimitThatCannotFitInDynamoDbItem() {
-        context.withPropertyValues("spectra.delivery.inline-max-bytes=351KB")
-                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("between 1B and 350KB"));
+    void refusesAnItemLimitThatCannotFitInADynamoDbItem() {
+        context.withPropertyValues("spectra.delivery.item-max-bytes=351KB")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("between 0B and 350KB"));
+    }
+
+    @Test
+    void refusesAPartSmallerThanS3Allows() {
+        context.withPropertyValues("spectra.delivery.upload-part-size=4MB")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("at least 5MB"));
+    }
+
+    @Test
+    void refusesATenantShareLargerThanTheWorkersPlaces() {
+        context.withPropertyValues("spectra.delivery.max-in-flight=2", "spectra.delivery.max-per-tenant=3")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("max-per-tenant (3)"));
     }
 
     @Test

@@ -5,8 +5,17 @@ import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.messaging.StatementFinished;
+import dev.spectra.common.result.Compression;
+import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.result.Disposition;
+import dev.spectra.common.result.ResultFormat;
 import dev.spectra.deliveryworker.config.DeliveryProperties;
+import dev.spectra.common.testing.MutableClock;
 import dev.spectra.deliveryworker.jobs.FakeJobStore;
+import dev.spectra.deliveryworker.result.FakeResultStore;
+import dev.spectra.deliveryworker.result.ResultWriter;
+import dev.spectra.deliveryworker.result.UnloadedResult;
+import tools.jackson.databind.json.JsonMapper;
 import dev.spectra.deliveryworker.messaging.RecordingJobEventPublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -52,6 +61,9 @@ class DeliveryPerformerTest {
     private final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
     private final RecordingSleeper sleeper = new RecordingSleeper();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final FakeResultStore store = new FakeResultStore();
+    private final MutableClock clock = new MutableClock(NOW);
+    private static final DeliveryWorkerId WORKER = new DeliveryWorkerId("delivery/worker-1");
 
     @Test
     void deliversInlineJsonAcrossPages() {
@@ -92,10 +104,11 @@ class DeliveryPerformerTest {
 
         performer().perform(finished(job));
 
-        long bytes = jobs.stored(job).resultJson().getBytes(StandardCharsets.UTF_8).length;
         assertThat(registry.get("spectra.delivery.duration").tag("outcome", "delivered").timer().count()).isEqualTo(1);
         assertThat(registry.get("spectra.delivery.rows").summary().totalAmount()).isEqualTo(2);
-        assertThat(registry.get("spectra.delivery.result.bytes").summary().totalAmount()).isEqualTo(bytes);
+        assertThat(registry.get("spectra.delivery.result.bytes").summary().totalAmount()).isEqualTo(jobs.stored(job).result().byteCount());
+        assertThat(registry.get("spectra.delivery.rows.delivered").tags("disposition", "inline", "format", "json_array").counter().count())
+                .isEqualTo(2);
     }
 
     @Test
@@ -107,7 +120,7 @@ class DeliveryPerformerTest {
 
         assertThat(events.published()).containsExactly(jobs.stored(job));
         assertThat(events.published().getFirst().status()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(events.published().getFirst().version()).isEqualTo(job.version() + 1);
+        assertThat(events.published().getFirst().version()).as("leased, then ended").isEqualTo(job.version() + 2);
         assertThat(events.published().getFirst().updatedAt()).isEqualTo(NOW);
     }
 
@@ -123,7 +136,7 @@ class DeliveryPerformerTest {
 
         assertThat(redelivery).isEqualTo(DeliveryOutcome.SKIPPED);
         assertThat(jobs.stored(job)).isEqualTo(succeeded);
-        assertThat(jobs.writes()).hasSize(1);
+        assertThat(jobs.writes()).as("the lease and the outcome").hasSize(2);
         assertThat(events.published()).hasSize(1);
         assertThat(results.requests()).hasSize(1);
     }
@@ -141,8 +154,8 @@ class DeliveryPerformerTest {
     }
 
     @Test
-    void failsWithResultTooLargeWhenDocumentExceedsLimit() {
-        Job job = jobs.save(aDeliveringJob().build());
+    void anInlineResultPastTheInlineLimitFailsWithResultTooLargeNamingTheLimit() {
+        Job job = jobs.save(aDeliveringJob().askingFor(Disposition.INLINE, ResultFormat.JSON_ARRAY, Compression.NONE).build());
         List<List<Field>> rows = Collections.nCopies(20, row(Field.fromStringValue("x".repeat(100))));
         results.add(job.statementId(), List.of(column("text", "varchar")), rows, rows, rows);
 
@@ -151,13 +164,41 @@ class DeliveryPerformerTest {
         Job failed = jobs.stored(job);
         assertThat(outcome).isEqualTo(DeliveryOutcome.FAILED);
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(failed.resultJson()).isNull();
+        assertThat(failed.result()).isNull();
         assertThat(failed.error().code()).isEqualTo(RESULT_TOO_LARGE.name());
         assertThat(failed.error().retryable()).isFalse();
-        assertThat(failed.error().message()).matches(
-                "result is \\d+\\+ bytes; inline delivery holds at most 1024 bytes; exports to S3 arrive in a later version");
+        assertThat(failed.error().message()).contains("passed 1024 bytes, the most delivered inline (disposition INLINE)");
         assertThat(results.requests()).as("pages read").hasSize(1);
         assertThat(events.published()).containsExactly(failed);
+    }
+
+    @Test
+    void aResultTheWarehouseReportsOverTheTenantsLimitFailsBeforeAnyPageIsRead() {
+        Job job = jobs.save(aDeliveringJob().withMaxResultBytes(1_000_000).build());
+        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(1L))));
+
+        DeliveryOutcome outcome = performer().perform(new StatementFinished(job.jobId(), job.tenantId(), job.statementId(), 40_000, 1_600_000));
+
+        Job failed = jobs.stored(job);
+        assertThat(outcome).isEqualTo(DeliveryOutcome.FAILED);
+        assertThat(failed.error().code()).isEqualTo(RESULT_TOO_LARGE.name());
+        assertThat(failed.error().message()).contains("reports a result of 1600000 bytes").contains("at most 1000000 bytes (max_result_bytes)");
+        assertThat(results.requests()).isEmpty();
+    }
+
+    @Test
+    void aResultPastTheTenantsLimitIsCutThereWhenTheClientAskedForAByteLimit() {
+        Job job = jobs.save(aDeliveringJob().withMaxResultBytes(300)
+                .askingFor(new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.JSON_LINES, Compression.NONE, null, 10_000L)).build());
+        results.add(job.statementId(), List.of(column("text", "varchar")), Collections.nCopies(50, row(Field.fromStringValue("0123456789"))));
+
+        performer().perform(finished(job));
+
+        Job delivered = jobs.stored(job);
+        assertThat(delivered.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(delivered.result().truncated()).isTrue();
+        assertThat(delivered.result().rowCount()).isEqualTo(300 / "[\"0123456789\"]\n".length());
+        assertThat(delivered.result().byteCount()).isLessThanOrEqualTo(300);
     }
 
     @Test
@@ -224,35 +265,65 @@ class DeliveryPerformerTest {
     }
 
     @Test
-    void aJobReLeasedBySweeperWhileDeliveringIsStillDeliveredOnTopOfTheNewVersion() {
+    void renewsItsLeaseBetweenPagesOfALongDelivery() {
         Job job = jobs.save(aDeliveringJob().build());
-        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(1L))));
-        // A query worker's sweeper found the DELIVERING lease lapsed and took the job to announce it again.
-        jobs.beforeNextWrite(stored -> stored.leasedTo("query-worker-2", NOW.plusSeconds(30)));
+        results.add(job.statementId(), List.of(column("n", "int4")),
+                page(row(Field.fromLongValue(1L))), page(row(Field.fromLongValue(2L))), page(row(Field.fromLongValue(3L))));
+        StatementResults slow = (statementId, token) -> {
+            clock.advance(Duration.ofSeconds(11));
+            return results.page(statementId, token);
+        };
 
-        DeliveryOutcome outcome = performer().perform(finished(job));
+        performer(DataSize.ofKilobytes(256), slow).perform(finished(job));
 
-        Job delivered = jobs.stored(job);
-        assertThat(outcome).isEqualTo(DeliveryOutcome.DELIVERED);
-        assertThat(delivered.status()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(delivered.version()).isEqualTo(job.version() + 2);
-        assertThat(delivered.lease()).as("an ended job holds no lease").isNull();
-        assertThat(events.published()).extracting(Job::status).containsExactly(JobStatus.SUCCEEDED);
+        assertThat(jobs.writes()).extracting(written -> written.lease() == null ? "ended" : written.lease().owner())
+                .containsExactly("delivery/worker-1", "delivery/worker-1", "delivery/worker-1", "ended");
+        assertThat(jobs.stored(job).status()).isEqualTo(JobStatus.SUCCEEDED);
     }
 
     @Test
-    void failsWithStorageUnavailableWhenResultCannotBeStored() {
+    void aDeliveryWhoseJobWasTakenOverStopsAtItsNextRenewalAndWritesNothing() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.add(job.statementId(), List.of(column("n", "int4")),
+                page(row(Field.fromLongValue(1L))), page(row(Field.fromLongValue(2L))));
+        StatementResults frozen = (statementId, token) -> {
+            // Frozen past its lease: a sweeper took the job to announce it again.
+            clock.advance(Duration.ofSeconds(31));
+            jobs.beforeNextWrite(stored -> stored.leasedTo("query-worker-2", clock.instant().plusSeconds(30)));
+            return results.page(statementId, token);
+        };
+
+        DeliveryOutcome outcome = performer(DataSize.ofKilobytes(256), frozen).perform(finished(job));
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.LOST_RACE);
+        assertThat(jobs.stored(job).status()).isEqualTo(JobStatus.DELIVERING);
+        assertThat(jobs.stored(job).lease().owner()).isEqualTo("query-worker-2");
+        assertThat(events.published()).isEmpty();
+    }
+
+    @Test
+    void aJobAnotherDeliveryWorkerHoldsIsSkipped() {
+        Job job = jobs.save(aDeliveringJob().build());
+        Job held = jobs.save(job.leasedTo("delivery/worker-2", NOW.plusSeconds(20)));
+
+        DeliveryOutcome outcome = performer().perform(finished(held));
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.SKIPPED);
+        assertThat(results.requests()).isEmpty();
+        assertThat(jobs.writes()).isEmpty();
+    }
+
+    @Test
+    void aJobThatCannotBeLeasedIsLeftForItsLeaseToBringBack() {
         Job job = jobs.save(aDeliveringJob().build());
         results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(1L))));
         jobs.failNextWrites(3, AwsErrors::dynamoDbThrottled);
 
         DeliveryOutcome outcome = performer().perform(finished(job));
 
-        Job failed = jobs.stored(job);
-        assertThat(outcome).isEqualTo(DeliveryOutcome.FAILED);
-        assertThat(failed.error().code()).isEqualTo(STORAGE_UNAVAILABLE.name());
-        assertThat(failed.error().retryable()).isTrue();
-        assertThat(failed.resultJson()).isNull();
+        assertThat(outcome).isEqualTo(DeliveryOutcome.DEFERRED);
+        assertThat(jobs.stored(job)).isEqualTo(job);
+        assertThat(results.requests()).isEmpty();
     }
 
     @Test
@@ -260,7 +331,7 @@ class DeliveryPerformerTest {
         Job job = jobs.save(aDeliveringJob().build());
         jobs.failNextFinds(3, AwsErrors::dynamoDbThrottled);
 
-        assertThatThrownBy(() -> performer().perform(finished(job))).isInstanceOf(DeliveryDeferredException.class);
+        assertThat(performer().perform(finished(job))).isEqualTo(DeliveryOutcome.DEFERRED);
 
         assertThat(jobs.stored(job)).isEqualTo(job);
         assertThat(results.requests()).isEmpty();
@@ -292,26 +363,31 @@ class DeliveryPerformerTest {
 
         performer(DataSize.ofKilobytes(256), recordingContext).perform(finished(job));
 
+
         assertThat(seen).containsExactly(job.jobId().value() + "/acme");
         assertThat(MDC.get("jobId")).isNull();
         assertThat(MDC.get("tenantId")).isNull();
     }
 
     private DeliveryPerformer performer() {
-        return performer(DataSize.ofKilobytes(256));
+        return performer(DataSize.ofKilobytes(256), results);
     }
 
     private DeliveryPerformer performer(DataSize inlineMaxBytes) {
         return performer(inlineMaxBytes, results);
     }
 
+    /** Small limits, so that tests show chunks and switches with a few rows: inline chunks 512B, files 1KB. */
     private DeliveryPerformer performer(DataSize inlineMaxBytes, StatementResults statementResults) {
-        DeliveryProperties delivery = new DeliveryProperties(inlineMaxBytes,
+        DeliveryProperties delivery = new DeliveryProperties(DataSize.ofBytes(Math.min(1024, inlineMaxBytes.toBytes())), inlineMaxBytes, DataSize.ofBytes(512),
+                DataSize.ofKilobytes(1), DataSize.ofMegabytes(1), Duration.ofSeconds(30), 16, 2, 8, DataSize.ofMegabytes(8),
                 new DeliveryProperties.Retry(3, Duration.ofMillis(100), Duration.ofSeconds(1), 0));
         DeliveryMetrics metrics = new DeliveryMetrics(registry);
-        RetryingCaller caller = new RetryingCaller(new AwsFailureClassifier(), delivery, sleeper, new SplittableRandom(1), metrics);
-        return new DeliveryPerformer(jobs, statementResults, new ResultDocumentWriter(delivery), caller, events, metrics,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        AwsFailureClassifier classifier = new AwsFailureClassifier();
+        RetryingCaller caller = new RetryingCaller(classifier, delivery, sleeper, new SplittableRandom(1), metrics);
+        JsonMapper json = JsonMapper.builder().build();
+        return new DeliveryPerformer(jobs, statementResults, new ResultWriter(store, json, delivery), new UnloadedResult(store, json),
+                caller, classifier, events, metrics, clock, WORKER, delivery);
     }
 
     private static StatementFinished finished(Job job) {

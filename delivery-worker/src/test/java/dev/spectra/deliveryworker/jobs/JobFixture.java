@@ -4,6 +4,10 @@ import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobTable;
+import dev.spectra.common.result.Compression;
+import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.result.Disposition;
+import dev.spectra.common.result.ResultFormat;
 import dev.spectra.common.tenant.TenantId;
 
 import java.time.Duration;
@@ -18,6 +22,8 @@ public final class JobFixture {
     private TenantId tenantId = ACME;
     private JobId jobId = JobId.random();
     private String statementId = "stmt-" + jobId.value().substring(0, 8);
+    private DeliveryOptions delivery = DeliveryOptions.DEFAULT;
+    private Long maxResultBytes;
 
     private JobFixture() {}
 
@@ -30,6 +36,20 @@ public final class JobFixture {
         return this;
     }
 
+    public JobFixture askingFor(DeliveryOptions options) {
+        this.delivery = options;
+        return this;
+    }
+
+    public JobFixture askingFor(Disposition disposition, ResultFormat format, Compression compression) {
+        return askingFor(new DeliveryOptions(disposition, format, compression, null, null));
+    }
+
+    public JobFixture withMaxResultBytes(long bytes) {
+        this.maxResultBytes = bytes;
+        return this;
+    }
+
     public JobFixture withStatement(String id) {
         this.statementId = id;
         return this;
@@ -39,10 +59,12 @@ public final class JobFixture {
     public Job build() {
         Instant at = SUBMITTED_AT;
         Job queued = Job.queued(tenantId, jobId, "select region, count(*) from orders group by region",
-                "tenant_" + tenantId.value(), at, Duration.ofDays(7));
+                "tenant_" + tenantId.value(), null, delivery, maxResultBytes, at, Duration.ofDays(7));
         Job running = written(queued, queued.transitionTo(JobStatus.RUNNING, at.plusSeconds(1)));
         Job withStatement = written(running, running.withStatementId(statementId, at.plusSeconds(2)));
-        return written(withStatement, withStatement.transitionTo(JobStatus.DELIVERING, at.plusSeconds(30)));
+        Job delivering = withStatement.transitionTo(JobStatus.DELIVERING, at.plusSeconds(30))
+                .leasedTo("query-worker-1", at.plusSeconds(60));
+        return written(withStatement, delivering);
     }
 
     private static Job written(Job current, Job next) {

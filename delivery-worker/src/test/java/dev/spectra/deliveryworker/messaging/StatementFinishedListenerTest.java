@@ -8,7 +8,12 @@ import dev.spectra.common.messaging.StatementFinished;
 import dev.spectra.common.messaging.Topics;
 import dev.spectra.deliveryworker.delivery.FakeStatementResults;
 import dev.spectra.deliveryworker.delivery.StatementResults;
+import dev.spectra.common.tenant.TenantId;
 import dev.spectra.deliveryworker.jobs.FakeJobStore;
+import dev.spectra.deliveryworker.result.FakeResultStore;
+import dev.spectra.deliveryworker.result.ResultStore;
+import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultResponse;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -56,6 +61,12 @@ class StatementFinishedListenerTest {
     @TestBean
     StatementResults statementResults;
 
+    @TestBean
+    ResultStore resultStore;
+
+    /** Pages of statements named "held-..." wait until this opens: a delivery that pages for as long as a test wants. */
+    static final CountDownLatch HELD_PAGES = new CountDownLatch(1);
+
     @Autowired
     KafkaTemplate<String, String> kafka;
 
@@ -73,14 +84,51 @@ class StatementFinishedListenerTest {
     }
 
     static StatementResults statementResults() {
-        return new FakeStatementResults();
+        FakeStatementResults results = new FakeStatementResults();
+        return new StatementResults() {
+            @Override
+            public GetStatementResultResponse page(String statementId, String nextToken) {
+                if (statementId.startsWith("held-")) {
+                    try {
+                        HELD_PAGES.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return results.page(statementId, nextToken);
+            }
+
+            @Override
+            public String toString() {
+                return "held";
+            }
+
+            FakeStatementResults fake() {
+                return results;
+            }
+        };
+    }
+
+    static ResultStore resultStore() {
+        return new FakeResultStore();
+    }
+
+    private FakeStatementResults results() {
+        try {
+            var fake = statementResults.getClass().getDeclaredMethod("fake");
+            fake.setAccessible(true);
+            return (FakeStatementResults) fake.invoke(statementResults);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
     void deliversFinishedStatementAndPublishesJobEvent() {
         FakeJobStore jobs = (FakeJobStore) jobStore;
         Job job = jobs.save(aDeliveringJob().build());
-        ((FakeStatementResults) statementResults).add(job.statementId(),
+        results().add(job.statementId(),
                 List.of(column("region", "varchar"), column("orders", "int8")),
                 page(row(Field.fromStringValue("EU"), Field.fromLongValue(12L))));
 
@@ -93,10 +141,40 @@ class StatementFinishedListenerTest {
                     "{\"columns\":[{\"name\":\"region\",\"type\":\"varchar\"},{\"name\":\"orders\",\"type\":\"int8\"}],"
                             + "\"rows\":[[\"EU\",12]],\"row_count\":1}");
 
-            ConsumerRecord<String, String> published = KafkaTestUtils.getSingleRecord(events, Topics.JOB_EVENTS, PATIENCE);
-            assertThat(published.key()).isEqualTo(job.tenantId().value());
-            assertThat(json.readValue(published.value(), JobEvent.class)).isEqualTo(JobEvent.of(jobs.stored(job)));
+            // Other tests' jobs publish on the same topic: this job's event is the one that names it.
+            List<ConsumerRecord<String, String>> published = new java.util.ArrayList<>();
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                KafkaTestUtils.getRecords(events, Duration.ofMillis(200)).forEach(record -> {
+                    if (json.readValue(record.value(), JobEvent.class).jobId().equals(job.jobId())) {
+                        published.add(record);
+                    }
+                });
+                assertThat(published).hasSize(1);
+            });
+            assertThat(published.getFirst().key()).isEqualTo(job.tenantId().value());
+            assertThat(json.readValue(published.getFirst().value(), JobEvent.class)).isEqualTo(JobEvent.of(jobs.stored(job)));
         }
+    }
+
+    @Test
+    void aTenantsDeliveryThatPagesForLongNeverHoldsUpAnotherTenantsRecordOnTheSamePartition() {
+        FakeJobStore jobs = (FakeJobStore) jobStore;
+        Job slow = jobs.save(aDeliveringJob().withStatement("held-acme").build());
+        Job quick = jobs.save(aDeliveringJob().forTenant(TenantId.of("globex")).build());
+        results().add(slow.statementId(), List.of(column("n", "int8")), page(row(Field.fromLongValue(1L))));
+        results().add(quick.statementId(), List.of(column("n", "int8")), page(row(Field.fromLongValue(2L))));
+        try {
+            // One partition: the quick record comes after the slow one, as records of two tenants may.
+            kafka.send(Topics.STATEMENT_RESULTS, "k", json.writeValueAsString(new StatementFinished(slow.jobId(), slow.tenantId(), slow.statementId(), 1, 8)));
+            kafka.send(Topics.STATEMENT_RESULTS, "k", json.writeValueAsString(new StatementFinished(quick.jobId(), quick.tenantId(), quick.statementId(), 1, 8)));
+
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(jobs.stored(quick).status()).isEqualTo(JobStatus.SUCCEEDED));
+            assertThat(jobs.stored(slow).status()).isEqualTo(JobStatus.DELIVERING);
+            assertThat(jobs.stored(slow).isBeingDelivered(java.time.Instant.now())).as("leased by its delivery").isTrue();
+        } finally {
+            HELD_PAGES.countDown();
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(jobs.stored(slow).status()).isEqualTo(JobStatus.SUCCEEDED));
     }
 
     @Test
