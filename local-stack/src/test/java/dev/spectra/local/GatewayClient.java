@@ -56,6 +56,27 @@ final class GatewayClient {
         return send(authorised(HttpRequest.newBuilder(gateway.resolve("/v1/queries/" + jobId + "/results")).GET(), token, tenantHeader));
     }
 
+    Answer chunk(String token, String tenantHeader, String path) {
+        return send(authorised(HttpRequest.newBuilder(gateway.resolve(path)).GET(), token, tenantHeader));
+    }
+
+    /** Downloads a link's bytes with plain HTTP, as any client of a presigned URL would. */
+    byte[] download(URI link) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(link).timeout(Duration.ofMinutes(2)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + link + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Answer get(URI uri) {
         return send(HttpRequest.newBuilder(uri).GET());
     }

@@ -1,0 +1,263 @@
+package dev.spectra.local;
+
+import dev.spectra.common.tenant.TenantId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.sql.DataSource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+import static dev.spectra.local.GatewayClient.Answer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Results of any size, end to end on the local stack: a tenant's table inline, a million-row cross join exported as
+ * links in every format, downloaded with plain HTTP and checked row by row against the same query read straight
+ * from PostgreSQL as the tenant's own user.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResultDeliveryIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration JOB_DEADLINE = Duration.ofMinutes(4);
+    private static final String ACME = "acme";
+    private static final String GLOBEX = "globex";
+    /** 3,000 acme orders times 334: 1,002,000 rows, every one acme's (row-level security applies to both sides). */
+    private static final String MILLION_ROWS = "SELECT a.tenant_id, a.order_id AS a, b.order_id AS b "
+            + "FROM sales a CROSS JOIN (SELECT order_id FROM sales ORDER BY order_id LIMIT 334) b";
+
+    private LocalStack stack;
+    private GatewayClient gateway;
+    private String acmeToken;
+    private String globexToken;
+    private String acmeUser;
+    private DataSource administrator;
+
+    @BeforeAll
+    void startTheStack() {
+        Path root = TestRepository.root();
+        stack = LocalStack.start(new LocalStackSettings(root, root.resolve("local-stack/target/result-delivery-stack"), FreePorts.next()));
+        gateway = new GatewayClient(stack.gatewayUrl());
+        acmeToken = stack.tokens().tokenFor(TenantId.of(ACME));
+        globexToken = stack.tokens().tokenFor(TenantId.of(GLOBEX));
+        acmeUser = ForbiddenKnowledge.databaseUsersByTenant(stack.dynamoDbEndpoint()).get(ACME);
+        administrator = stack.warehouse().administratorDataSource();
+    }
+
+    @AfterAll
+    void stopTheStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void acmesWholeSalesTableComesInlineInChunksOfOnlyItsOwnRows() {
+        String jobId = succeeded(ACME, acmeToken, Map.of("sql", "SELECT * FROM sales"));
+
+        JsonNode manifest = results(ACME, acmeToken, jobId);
+        assertThat(manifest.get("disposition").asString()).isEqualTo("INLINE");
+        assertThat(manifest.get("total_row_count").asLong()).isEqualTo(3000);
+        assertThat(manifest.get("truncated").asBoolean()).isFalse();
+        List<JsonNode> rows = new ArrayList<>();
+        manifest.get("rows").forEach(rows::add);
+        JsonNode next = manifest.get("next_chunk");
+        while (next != null && !next.isNull()) {
+            JsonNode chunk = gateway.chunk(acmeToken, ACME, next.asString()).json();
+            chunk.get("rows").forEach(rows::add);
+            next = chunk.get("next_chunk");
+        }
+        int tenantColumn = columnIndex(manifest, "tenant_id");
+        assertThat(rows).hasSize(3000).allSatisfy(row -> assertThat(row.get(tenantColumn).asString()).isEqualTo(ACME));
+    }
+
+    @Test
+    void aMillionRowCrossJoinExportsAsLinksInEveryFormatAndMatchesTheWarehouse() {
+        Checksum expected = checksumInWarehouse();
+        assertThat(expected.rows()).isEqualTo(1_002_000);
+
+        for (Map.Entry<String, String[]> export : exports().entrySet()) {
+            String format = export.getValue()[0];
+            String compression = export.getValue()[1];
+            String jobId = succeeded(ACME, acmeToken, Map.of("sql", MILLION_ROWS, "disposition", "EXTERNAL_LINKS",
+                    "format", format, "compression", compression));
+            JsonNode manifest = results(ACME, acmeToken, jobId);
+            assertThat(manifest.get("disposition").asString()).as(export.getKey()).isEqualTo("EXTERNAL_LINKS");
+            assertThat(manifest.get("format").asString()).as(export.getKey()).isEqualTo(format);
+            assertThat(manifest.get("total_row_count").asLong()).as(export.getKey()).isEqualTo(expected.rows());
+            Checksum downloaded = Checksum.EMPTY;
+            for (JsonNode chunk : manifest.get("chunks")) {
+                byte[] file = gateway.download(URI.create(chunk.get("external_link").asString()));
+                assertThat(file.length).as(export.getKey()).isEqualTo(chunk.get("byte_count").asLong());
+                Checksum ofChunk = Checksum.of(format, "GZIP".equals(compression) ? gunzip(file) : file);
+                assertThat(ofChunk.rows()).as(export.getKey()).isEqualTo(chunk.get("row_count").asLong());
+                downloaded = downloaded.plus(ofChunk);
+            }
+            assertThat(downloaded).as(export.getKey()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void autoAnswersInlineUnderTheLimitAndWithLinksBeyondIt() {
+        String small = succeeded(ACME, acmeToken, Map.of("sql", "SELECT order_id FROM sales ORDER BY order_id LIMIT 10"));
+        String large = succeeded(ACME, acmeToken, Map.of("sql", MILLION_ROWS));
+
+        assertThat(results(ACME, acmeToken, small).get("disposition").asString()).isEqualTo("INLINE");
+        assertThat(results(ACME, acmeToken, small).get("row_count").asLong()).isEqualTo(10);
+        JsonNode switched = results(ACME, acmeToken, large);
+        assertThat(switched.get("disposition").asString()).isEqualTo("EXTERNAL_LINKS");
+        assertThat(switched.get("total_row_count").asLong()).isEqualTo(1_002_000);
+    }
+
+    @Test
+    void anotherTenantCannotReadAcmesResultsNorItsChunks() {
+        String jobId = succeeded(ACME, acmeToken, Map.of("sql", "SELECT * FROM sales", "disposition", "EXTERNAL_LINKS", "format", "CSV"));
+
+        assertThat(gateway.results(globexToken, GLOBEX, jobId).status()).isEqualTo(404);
+        assertThat(gateway.chunk(globexToken, GLOBEX, "/v1/queries/" + jobId + "/results/chunks/0").status()).isEqualTo(404);
+        assertThat(gateway.chunk(acmeToken, ACME, "/v1/queries/" + jobId + "/results/chunks/0").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRowLimitCutsTheResultAndSaysSo() {
+        String jobId = succeeded(ACME, acmeToken, Map.of("sql", "SELECT * FROM sales", "row_limit", 25));
+
+        JsonNode manifest = results(ACME, acmeToken, jobId);
+        assertThat(manifest.get("total_row_count").asLong()).isEqualTo(25);
+        assertThat(manifest.get("truncated").asBoolean()).isTrue();
+    }
+
+    /** Format and compression of each export. */
+    private static Map<String, String[]> exports() {
+        Map<String, String[]> exports = new LinkedHashMap<>();
+        exports.put("csv", new String[] {"CSV", "NONE"});
+        exports.put("csv.gz", new String[] {"CSV", "GZIP"});
+        exports.put("jsonl.gz", new String[] {"JSON_LINES", "GZIP"});
+        exports.put("json", new String[] {"JSON_ARRAY", "NONE"});
+        return exports;
+    }
+
+    private String succeeded(String tenant, String token, Map<String, Object> body) {
+        Answer submitted = gateway.submitRaw(token, tenant, JSON.writeValueAsString(body));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        String jobId = submitted.text("job_id");
+        await().atMost(JOB_DEADLINE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            Answer status = gateway.status(token, tenant, jobId);
+            assertThat(status.text("status")).as(status.body()).isIn("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT");
+        });
+        Answer status = gateway.status(token, tenant, jobId);
+        assertThat(status.text("status")).as(status.body()).isEqualTo("SUCCEEDED");
+        return jobId;
+    }
+
+    private JsonNode results(String tenant, String token, String jobId) {
+        Answer answer = gateway.results(token, tenant, jobId);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json();
+    }
+
+    private static int columnIndex(JsonNode manifest, String name) {
+        JsonNode columns = manifest.get("columns");
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).get("name").asString().equals(name)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no column " + name + " in " + columns);
+    }
+
+    /** The query as acme's own user sees it: row-level security decides, as it does for Spectra. */
+    private Checksum checksumInWarehouse() {
+        try (Connection connection = administrator.getConnection(); Statement sql = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            sql.execute("SET LOCAL ROLE \"" + acmeUser + "\"");
+            try (ResultSet row = sql.executeQuery("SELECT count(*), sum(a), sum(b), count(*) FILTER (WHERE tenant_id <> 'acme') FROM ("
+                    + MILLION_ROWS + ") q")) {
+                row.next();
+                assertThat(row.getLong(4)).as("rows of another tenant").isZero();
+                return new Checksum(row.getLong(1), row.getLong(2), row.getLong(3));
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] gunzip(byte[] bytes) {
+        // Concatenated gzip members (one per multipart part, should a writer do that) read as one stream too.
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Rows, and the sums of columns a and b; every row must be acme's. */
+    record Checksum(long rows, long sumA, long sumB) {
+        static final Checksum EMPTY = new Checksum(0, 0, 0);
+
+        Checksum plus(Checksum other) {
+            return new Checksum(rows + other.rows, sumA + other.sumA, sumB + other.sumB);
+        }
+
+        static Checksum of(String format, byte[] file) {
+            String text = new String(file, StandardCharsets.UTF_8);
+            long rows = 0;
+            long a = 0;
+            long b = 0;
+            switch (format) {
+                case "CSV" -> {
+                    List<String> lines = text.lines().toList();
+                    assertThat(lines.getFirst()).isEqualTo("tenant_id,a,b");
+                    for (String line : lines.subList(1, lines.size())) {
+                        String[] fields = line.split(",");
+                        assertThat(fields[0]).isEqualTo(ACME);
+                        a += Long.parseLong(fields[1]);
+                        b += Long.parseLong(fields[2]);
+                        rows++;
+                    }
+                }
+                case "JSON_LINES" -> {
+                    for (String line : text.lines().toList()) {
+                        JsonNode row = JSON.readTree(line);
+                        assertThat(row.get(0).asString()).isEqualTo(ACME);
+                        a += row.get(1).asLong();
+                        b += row.get(2).asLong();
+                        rows++;
+                    }
+                }
+                case "JSON_ARRAY" -> {
+                    for (JsonNode row : JSON.readTree(text)) {
+                        assertThat(row.get(0).asString()).isEqualTo(ACME);
+                        a += row.get(1).asLong();
+                        b += row.get(2).asLong();
+                        rows++;
+                    }
+                }
+                default -> throw new IllegalArgumentException(format);
+            }
+            return new Checksum(rows, a, b);
+        }
+    }
+}
