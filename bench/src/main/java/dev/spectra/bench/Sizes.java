@@ -19,11 +19,12 @@ import java.time.Duration;
  * @param slowStatements    in-flight: slow statements submitted at once
  * @param slowRows          in-flight: rows each slow statement counts
  * @param bounceJobs        bounce: jobs offered (half per tenant) while the fleet is bounced
+ * @param exportRows        export: rows of the CSV export
  */
 public record Sizes(String mode, Duration pollInterval, int warmUp, int trivialSamples, int drainJobs, int drainSubmitters,
                     int directClients, int noisySamples, Duration noisyWindow, int floodHeavy, int floodBurst, int slowStatements, long slowRows,
-                    int bounceJobs) {
+                    int bounceJobs, long exportRows) {
 
-    public static final Sizes QUICK = new Sizes("quick", Duration.ofMillis(10), 10, 40, 100, 4, 8, 25, Duration.ofSeconds(30), 4, 20, 16, 20_000_000, 100);
-    public static final Sizes FULL = new Sizes("full", Duration.ofMillis(10), 50, 500, 500, 8, 16, 200, Duration.ofMinutes(5), 8, 20, 64, 20_000_000, 500);
+    public static final Sizes QUICK = new Sizes("quick", Duration.ofMillis(10), 10, 40, 100, 4, 8, 25, Duration.ofSeconds(30), 4, 20, 16, 20_000_000, 100, 100_000);
+    public static final Sizes FULL = new Sizes("full", Duration.ofMillis(10), 50, 500, 500, 8, 16, 200, Duration.ofMinutes(5), 8, 20, 64, 20_000_000, 500, 1_000_000);
 }

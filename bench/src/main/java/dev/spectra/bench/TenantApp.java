@@ -77,6 +77,36 @@ final class TenantApp {
     record Submission(int status, String jobId, Duration retryAfter, String body) {
     }
 
+    /** Submits a request with delivery options beside its SQL; returns the job id. */
+    String submit(Map<String, Object> body) {
+        HttpResponse<String> response = send(request("/v1/queries")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException(tenant + ": submitting " + body + " answered " + response.statusCode() + " " + response.body());
+        }
+        return jobIdOf(response.body()).asString();
+    }
+
+    /** Downloads a presigned link with plain HTTP; returns the bytes read. */
+    long download(String link) {
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(java.net.URI.create(link)).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("GET " + link + " answered " + response.statusCode());
+                }
+                return body.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Submits, waiting out 429s; the first other answer, 202 or not. */
     Submission trySubmit(String sql) {
         Instant giveUp = Instant.now().plus(SUBMIT_PATIENCE);

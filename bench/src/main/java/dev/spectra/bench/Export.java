@@ -1,0 +1,120 @@
+package dev.spectra.bench;
+
+import org.postgresql.PGConnection;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A large CSV export: rows per second through Spectra (submit, the warehouse's UNLOAD, the manifest, every file
+ * downloaded through its link) against {@code COPY (SELECT …) TO STDOUT (FORMAT csv)} on the same PostgreSQL as
+ * the same tenant user, in the same run; and the delivery worker's peak heap meanwhile.
+ */
+final class Export implements Scenario {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration SAMPLE_EVERY = Duration.ofMillis(100);
+
+    @Override
+    public String name() {
+        return "export";
+    }
+
+    @Override
+    public String description() {
+        return "CSV export of a large cross join: rows/s through Spectra (links downloaded) vs COPY TO STDOUT on the same PostgreSQL";
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context) throws Exception {
+        long rows = context.sizes().exportRows();
+        // acme has 3,000 orders: a cross join with enough of them gives the rows wanted, all acme's.
+        String sql = "SELECT a.tenant_id, a.order_id, a.region, a.amount, b.order_id AS other FROM sales a CROSS JOIN "
+                + "(SELECT order_id FROM sales ORDER BY order_id LIMIT " + Math.max(1, rows / 3000) + ") b";
+        long baselineStart = System.nanoTime();
+        long copied = copyOut(context, sql);
+        double baselineSeconds = (System.nanoTime() - baselineStart) / 1e9;
+
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        double[] peakHeap = {0};
+        long start = System.nanoTime();
+        long delivered;
+        long downloadedBytes = 0;
+        int chunks;
+        try (ExecutorService sampler = Executors.newSingleThreadExecutor()) {
+            Future<?> sampled = sampler.submit(() -> {
+                while (sampling.get()) {
+                    peakHeap[0] = Math.max(peakHeap[0], heapUsed(context));
+                    TenantApp.sleep(SAMPLE_EVERY);
+                }
+            });
+            TenantApp acme = context.acme();
+            String jobId = acme.submit(Map.of("sql", sql, "disposition", "EXTERNAL_LINKS", "format", "CSV"));
+            TenantApp.Job job = acme.awaitTerminal(jobId, Duration.ofMillis(100), BenchContext.JOB_DEADLINE);
+            if (!job.status().equals("SUCCEEDED")) {
+                throw new IllegalStateException("the export ended " + job.status());
+            }
+            JsonNode manifest = JSON.readTree(acme.results(jobId));
+            delivered = manifest.get("total_row_count").asLong();
+            chunks = manifest.get("chunks").size();
+            for (JsonNode chunk : manifest.get("chunks")) {
+                downloadedBytes += acme.download(chunk.get("external_link").asString());
+            }
+            sampling.set(false);
+            sampled.get();
+        } finally {
+            sampling.set(false);
+        }
+        double spectraSeconds = (System.nanoTime() - start) / 1e9;
+
+        double baselineRate = copied / baselineSeconds;
+        double spectraRate = delivered / spectraSeconds;
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("sql", sql);
+        parameters.put("rows", delivered);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("copy_rows", copied);
+        details.put("copy_seconds", baselineSeconds);
+        details.put("spectra_seconds", spectraSeconds);
+        details.put("chunks", chunks);
+        details.put("downloaded_bytes", downloadedBytes);
+        details.put("delivery_worker_peak_heap_mb", peakHeap[0] / 1024 / 1024);
+        return new ScenarioResult(name(), baselineSeconds + spectraSeconds, parameters, List.of(
+                Comparison.of("export rows per second", "rows/s", "COPY TO STDOUT", baselineRate, "Spectra, links downloaded", spectraRate)
+                        .withRatioAtLeast(0.5)),
+                details);
+    }
+
+    /** COPY as the tenant's own user, so that row-level security shapes the same rows; returns the rows copied. */
+    private static long copyOut(BenchContext context, String sql) throws Exception {
+        try (Connection connection = context.stack().warehouse().administratorDataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("SET LOCAL ROLE \"" + context.acmeUser() + "\"");
+            long rows = connection.unwrap(PGConnection.class).getCopyAPI()
+                    .copyOut("COPY (" + sql + ") TO STDOUT (FORMAT csv, HEADER)", OutputStream.nullOutputStream());
+            connection.rollback();
+            return rows;
+        }
+    }
+
+    private static double heapUsed(BenchContext context) {
+        try {
+            return new Prometheus(context.http(), context.stack().managementEndpoints().get("delivery-worker-1"))
+                    .byTag("jvm_memory_used_bytes", "area").getOrDefault("heap", 0.0);
+        } catch (RuntimeException notAnswering) {
+            return 0;
+        }
+    }
+}
