@@ -9,6 +9,12 @@ import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobStore;
 import dev.spectra.common.job.JobTable;
 import dev.spectra.common.job.JobTable.JobKey;
+import dev.spectra.common.result.Compression;
+import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.result.Disposition;
+import dev.spectra.common.result.ResultFormat;
+import dev.spectra.common.result.ResultLocation;
+import dev.spectra.common.result.ResultSummary;
 import dev.spectra.common.tenant.TenantId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +95,27 @@ class JobStoreOnDynamoDbLocalTest {
         assertThat(store.find(ACME, queued.jobId())).contains(running);
         assertThat(store.find(GLOBEX, queued.jobId())).as("another tenant's key").isEmpty();
         assertThat(store.find(ACME, JobId.random())).isEmpty();
+    }
+
+    @Test
+    void anExportedResultsSummaryAndTheClientsDeliveryOptionsRoundTripThroughTheTable() {
+        DeliveryOptions options = new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, 500L, null);
+        Job queued = inserted(Job.queued(ACME, JobId.random(), "SELECT 1", "acme_user", 3, options, 5_000_000L, now, Duration.ofDays(7)));
+        Job delivering = store.replace(queued, claimed(queued, "worker-a")).flatMap(running ->
+                store.replace(running, running.withStatementId("s-1", now).transitionTo(JobStatus.DELIVERING, now)
+                        .leasedTo("delivery/worker-b", now.plusSeconds(30)))).orElseThrow();
+        ResultSummary summary = new ResultSummary(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, 500, 12_345, true, 2,
+                new ResultLocation("spectra-results", ResultLocation.jobPrefix(ACME, queued.jobId()) + "d4/manifest.json"));
+
+        Job succeeded = store.replace(delivering, delivering.succeeded(summary, null, now.plusSeconds(1))).orElseThrow();
+
+        Job read = store.find(ACME, queued.jobId()).orElseThrow();
+        assertThat(read).isEqualTo(succeeded);
+        assertThat(read.delivery()).isEqualTo(options);
+        assertThat(read.maxResultBytes()).isEqualTo(5_000_000L);
+        assertThat(read.result()).isEqualTo(summary);
+        assertThat(read.isBeingDelivered(now)).as("ended: no lease").isFalse();
+        assertThat(delivering.isBeingDelivered(now)).isTrue();
     }
 
     @Test
