@@ -63,6 +63,15 @@ public record DeliveryOptions(Disposition disposition, ResultFormat format, Comp
                 || (format == ResultFormat.CSV && disposition == Disposition.EXTERNAL_LINKS && byteLimit == null);
     }
 
+    /**
+     * Whether the statement runs with the Data API's {@code ResultFormat: CSV} and its result is read with
+     * GetStatementResultV2: a CSV result the warehouse does not unload. The warehouse's own CSV text is passed
+     * through, so a CSV export reads the same whichever way it went (booleans {@code t}/{@code f}, LF line ends).
+     */
+    public boolean csvFromDataApi() {
+        return format == ResultFormat.CSV && !unloaded();
+    }
+
     /** Whether a result may be served inline: asked for (INLINE or AUTO) in the one inline format. */
     public boolean mayBeInline() {
         return disposition != Disposition.EXTERNAL_LINKS && format == ResultFormat.JSON_ARRAY;

@@ -50,6 +50,14 @@ class DeliveryOptionsTest {
     }
 
     @Test
+    void aCsvResultTheWarehouseDoesNotUnloadIsReadAsCsvFromTheDataApi() {
+        assertThat(new DeliveryOptions(Disposition.AUTO, ResultFormat.CSV, Compression.NONE, null, null).csvFromDataApi()).isTrue();
+        assertThat(new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.NONE, null, 10L).csvFromDataApi()).isTrue();
+        assertThat(new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.NONE, null, null).csvFromDataApi()).isFalse();
+        assertThat(DeliveryOptions.DEFAULT.csvFromDataApi()).isFalse();
+    }
+
+    @Test
     void aLocationBelongsToOneJobsFolderOnly() {
         TenantId acme = TenantId.of("acme");
         JobId job = JobId.random();

@@ -158,7 +158,10 @@ public class DeliveryPerformer {
             return refused;
         }
         String statementId = job.hasStatement() ? job.statementId() : finished.statementId();
-        return writer.write(job, finished.resultBytes(), folder, new ResultPages(results, statementId, caller), lease::keep);
+        if (job.delivery().csvFromDataApi()) {
+            return writer.writeCsv(job, finished.resultBytes(), folder, ResultPages.csv(results, statementId, caller), lease::keep);
+        }
+        return writer.write(job, finished.resultBytes(), folder, ResultPages.typed(results, statementId, caller), lease::keep);
     }
 
     private DeliveryOutcome record(DeliveryLease lease, Instant started, ResultSummary summary, String document) {

@@ -14,6 +14,8 @@ import dev.spectra.deliveryworker.config.DeliveryProperties;
 import software.amazon.awssdk.services.redshiftdata.model.ColumnMetadata;
 import software.amazon.awssdk.services.redshiftdata.model.Field;
 import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultResponse;
+import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultV2Response;
+import software.amazon.awssdk.services.redshiftdata.model.QueryRecords;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -26,6 +28,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
@@ -116,6 +119,45 @@ public final class ResultWriter {
         }
     }
 
+    /**
+     * As {@link #write}, for a statement run with {@code ResultFormat: CSV}: the warehouse's CSV text is passed through
+     * record by record (its header, on the first page, replaced by the chunks' own). The first record is taken for the
+     * header when it spells the columns' names as the header does.
+     */
+    public WrittenResult writeCsv(Job job, long warehouseBytes, String folder, Iterator<GetStatementResultV2Response> pages,
+            Runnable heartbeat) {
+        if (!pages.hasNext()) {
+            throw new IllegalStateException("the Data API returned no page at all");
+        }
+        Writing writing = new Writing(job, warehouseBytes, folder);
+        boolean first = true;
+        try {
+            while (pages.hasNext()) {
+                GetStatementResultV2Response page = pages.next();
+                writing.columns(page.columnMetadata());
+                for (QueryRecords records : page.records()) {
+                    for (String record : CsvRecords.split(records.csvRecords())) {
+                        if (first) {
+                            first = false;
+                            if (Arrays.equals(record.getBytes(StandardCharsets.UTF_8), writing.encoder.chunkStart())) {
+                                continue;
+                            }
+                        }
+                        if (!writing.csvRecord(record)) {
+                            return writing.finish(true);
+                        }
+                    }
+                }
+                if (pages.hasNext()) {
+                    heartbeat.run();
+                }
+            }
+            return writing.finish(false);
+        } finally {
+            writing.abandonUnfinished();
+        }
+    }
+
     private static WrittenResult.TooLarge tooLarge(String what, long limit) {
         return new WrittenResult.TooLarge("%s; this tenant's results may be at most %d bytes (max_result_bytes). "
                 .formatted(what, limit) + "Ask for less with LIMIT, or cut the result with 'byte_limit' or 'row_limit'.");
@@ -173,6 +215,22 @@ public final class ResultWriter {
             }
             row.reset();
             encoder.encode(record, row);
+            return accept();
+        }
+
+        /** Places one record of the warehouse's CSV text as it is; false once the result is cut or refused. */
+        boolean csvRecord(String record) {
+            if (options.rowLimit() != null && rows == options.rowLimit()) {
+                truncated = true;
+                return false;
+            }
+            row.reset();
+            row.writeBytes(record.getBytes(StandardCharsets.UTF_8));
+            return accept();
+        }
+
+        /** Places the row in {@link #row}. */
+        private boolean accept() {
             long size = row.size() + encoder.separator().length;
             if (bytes + size > cutAt) {
                 truncated = true;

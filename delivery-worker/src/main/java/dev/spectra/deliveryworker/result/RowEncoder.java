@@ -10,7 +10,7 @@ import tools.jackson.core.json.JsonWriteFeature;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -92,11 +92,15 @@ public abstract sealed class RowEncoder {
     }
 
     /**
-     * RFC 4180: CRLF line ends, a header row at the start of every chunk; a field holding a comma, a quote, CR or LF
-     * is quoted and its quotes doubled. NULL is an empty field and the empty string a quoted empty field
-     * ({@code ""}), so that the two stay apart; booleans are {@code true}/{@code false}; binary is standard Base64.
+     * CSV as Redshift writes it (GetStatementResultV2's CSV text, UNLOAD's CSV files), so that a CSV export reads the
+     * same whichever way it went: RFC 4180 quoting (a field holding a comma, a quote, CR or LF is quoted and its
+     * quotes doubled), records ended by LF, a header row at the start of every chunk. NULL is an empty field and the
+     * empty string a quoted empty field ({@code ""}), so that the two stay apart; booleans {@code t}/{@code f};
+     * binary as hex. A CSV result is normally the Data API's own text, passed through; this encodes rows that came
+     * typed (a statement run before it asked for CSV).
      */
     static final class Csv extends RowEncoder {
+        private static final HexFormat HEX = HexFormat.of();
         private final byte[] header;
         private final StringBuilder line = new StringBuilder(256);
 
@@ -105,9 +109,9 @@ public abstract sealed class RowEncoder {
                 if (i > 0) {
                     line.append(',');
                 }
-                appendQuotedIfNeeded(line, columns.get(i).name(), false);
+                appendQuotedIfNeeded(line, columns.get(i).name());
             }
-            line.append("\r\n");
+            line.append('\n');
             header = line.toString().getBytes(StandardCharsets.UTF_8);
             line.setLength(0);
         }
@@ -128,19 +132,19 @@ public abstract sealed class RowEncoder {
                     case IS_NULL -> { }
                     case LONG_VALUE -> line.append(field.longValue());
                     case DOUBLE_VALUE -> line.append(field.doubleValue());
-                    case BOOLEAN_VALUE -> line.append(field.booleanValue());
-                    case STRING_VALUE -> appendQuotedIfNeeded(line, field.stringValue(), true);
-                    case BLOB_VALUE -> line.append(Base64.getEncoder().encodeToString(field.blobValue().asByteArrayUnsafe()));
+                    case BOOLEAN_VALUE -> line.append(field.booleanValue() ? 't' : 'f');
+                    case STRING_VALUE -> appendQuotedIfNeeded(line, field.stringValue());
+                    case BLOB_VALUE -> line.append(HEX.formatHex(field.blobValue().asByteArrayUnsafe()));
                     case UNKNOWN_TO_SDK_VERSION -> throw new IllegalStateException("a Data API field of a type this SDK does not know");
                 }
             }
-            line.append("\r\n");
+            line.append('\n');
             into.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
             line.setLength(0);
         }
 
-        static void appendQuotedIfNeeded(StringBuilder line, String value, boolean quoteEmpty) {
-            boolean quote = quoteEmpty && value.isEmpty();
+        static void appendQuotedIfNeeded(StringBuilder line, String value) {
+            boolean quote = value.isEmpty();
             for (int i = 0; i < value.length() && !quote; i++) {
                 char c = value.charAt(i);
                 quote = c == ',' || c == '"' || c == '\r' || c == '\n';
