@@ -48,8 +48,8 @@ public class QueryController {
     public Mono<ResponseEntity<SubmittedJob>> submit(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, ServerHttpRequest request) {
         return requestReader.read(request)
-                .flatMap(query -> sqlGuard.check(tenant.id(), query.sql()))
-                .flatMap(guarded -> submitter.submit(tenant, guarded.text()))
+                .flatMap(query -> sqlGuard.check(tenant.id(), query.sql())
+                        .flatMap(guarded -> submitter.submit(tenant, guarded.text(), query.delivery())))
                 .map(job -> ResponseEntity.accepted()
                         .location(URI.create(QUERIES + "/" + job.jobId().value()))
                         .contentType(MediaType.APPLICATION_JSON)
