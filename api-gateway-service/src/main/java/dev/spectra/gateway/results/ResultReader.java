@@ -274,11 +274,14 @@ public final class ResultReader {
                 .onErrorMap(error -> error instanceof ProblemException ? error : problem(job, "signing", error));
     }
 
-    /** The configured TTL, cut to the job's remaining retention, at least the 1 s SigV4 allows. */
+    /**
+     * The configured TTL, cut to the job's remaining retention, in the whole seconds SigV4 counts, at least the
+     * 1 s it allows.
+     */
     private Duration linkTtl(Job job, Instant now) {
         Duration retained = Duration.between(now, job.expiresAt());
         Duration ttl = properties.linkTtl().compareTo(retained) <= 0 ? properties.linkTtl() : retained;
-        return ttl.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : ttl;
+        return Duration.ofSeconds(Math.max(1, ttl.toSeconds()));
     }
 
     private Throwable problem(Job job, String what, Throwable error) {

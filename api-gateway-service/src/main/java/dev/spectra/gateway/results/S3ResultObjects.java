@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -77,7 +78,8 @@ public final class S3ResultObjects implements ResultObjects {
                 .signatureDuration(ttl)
                 .getObjectRequest(request(location)));
         try {
-            return new SignedLink(presigned.url().toURI(), presigned.expiration());
+            // X-Amz-Date is in whole seconds: the link stops working that second plus X-Amz-Expires, not a fraction later
+            return new SignedLink(presigned.url().toURI(), presigned.expiration().truncatedTo(ChronoUnit.SECONDS));
         } catch (URISyntaxException e) {
             throw new IllegalStateException("the presigner made a URL that is not a URI", e);
         }
