@@ -7,6 +7,7 @@ import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.messaging.JobEvent;
 import dev.spectra.common.messaging.JobRequested;
+import dev.spectra.common.result.DeliveryOptions;
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.gateway.problem.ProblemException;
 import dev.spectra.gateway.problem.Problems;
@@ -55,10 +56,16 @@ public final class JobSubmitter {
         this.retention = requireNonNull(retention, "retention is null");
     }
 
-    /** Emits the recorded job once it is queued; fails with a 503 {@link ProblemException} otherwise. */
-    public Mono<Job> submit(Tenant tenant, String sql) {
+    /**
+     * Emits the recorded job once it is queued; fails with a 503 {@link ProblemException} otherwise. The job
+     * carries what the registry says of the tenant ({@code database_user}, {@code max_concurrent_queries},
+     * {@code max_result_bytes}), so the workers read nothing more.
+     */
+    public Mono<Job> submit(Tenant tenant, String sql, DeliveryOptions delivery) {
+        requireNonNull(delivery, "delivery is null");
         return Mono.fromFuture(() -> {
-            Job job = Job.queued(tenant.id(), JobId.random(), sql, tenant.databaseUser(), tenant.maxConcurrentQueries(), now(), retention);
+            Job job = Job.queued(tenant.id(), JobId.random(), sql, tenant.databaseUser(), tenant.maxConcurrentQueries(),
+                    delivery, tenant.maxResultBytes(), now(), retention);
             return recordAndQueue(job).toFuture();
         }, true);
     }

@@ -2,14 +2,13 @@ package dev.spectra.gateway.jobs;
 
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobId;
-import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.gateway.problem.ProblemException;
 import dev.spectra.gateway.problem.Problems;
+import dev.spectra.gateway.results.ResultReader;
 import dev.spectra.gateway.sql.SqlGuard;
 import dev.spectra.gateway.tenant.ActiveTenantFilter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -18,6 +17,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
@@ -29,27 +29,29 @@ import java.net.URI;
 @RestController
 public class QueryController {
 
-    private static final Logger log = LoggerFactory.getLogger(QueryController.class);
     private static final String QUERIES = "/v1/queries";
 
     private final QueryRequestReader requestReader;
     private final SqlGuard sqlGuard;
     private final JobSubmitter submitter;
     private final JobStore store;
+    private final ResultReader resultReader;
 
-    public QueryController(QueryRequestReader requestReader, SqlGuard sqlGuard, JobSubmitter submitter, JobStore store) {
+    public QueryController(QueryRequestReader requestReader, SqlGuard sqlGuard, JobSubmitter submitter, JobStore store,
+            ResultReader resultReader) {
         this.requestReader = requestReader;
         this.sqlGuard = sqlGuard;
         this.submitter = submitter;
         this.store = store;
+        this.resultReader = resultReader;
     }
 
     @PostMapping(path = QUERIES, consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<SubmittedJob>> submit(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, ServerHttpRequest request) {
         return requestReader.read(request)
-                .flatMap(query -> sqlGuard.check(tenant.id(), query.sql()))
-                .flatMap(guarded -> submitter.submit(tenant, guarded.text()))
+                .flatMap(query -> sqlGuard.check(tenant.id(), query.sql())
+                        .flatMap(guarded -> submitter.submit(tenant, guarded.text(), query.delivery())))
                 .map(job -> ResponseEntity.accepted()
                         .location(URI.create(QUERIES + "/" + job.jobId().value()))
                         .contentType(MediaType.APPLICATION_JSON)
@@ -63,20 +65,19 @@ public class QueryController {
                 .map(job -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JobStatusDocument.of(job)));
     }
 
-    /** The stored result document, verbatim: the delivery worker wrote it in the API's shape. */
+    /** The result's manifest: its columns and chunks, with chunk 0's rows (inline) or a link per chunk. */
     @GetMapping(path = QUERIES + "/{jobId}/results")
-    public Mono<ResponseEntity<String>> results(
+    public Mono<ResponseEntity<Flux<DataBuffer>>> results(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
-        return ownJob(tenant, jobId).map(job -> {
-            if (job.status() != JobStatus.SUCCEEDED) {
-                throw new ProblemException(Problems.resultNotReady(job));
-            }
-            if (job.resultJson() == null) {
-                log.error("succeeded job has no stored result job={} tenant={}", job.jobId(), job.tenantId());
-                throw new ProblemException(Problems.internalError());
-            }
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(job.resultJson());
-        });
+        return ownJob(tenant, jobId).flatMap(resultReader::manifest);
+    }
+
+    /** One chunk of the result: its rows (inline) or a freshly signed link. An index naming no chunk is 404. */
+    @GetMapping(path = QUERIES + "/{jobId}/results/chunks/{index}")
+    public Mono<ResponseEntity<Flux<DataBuffer>>> chunk(
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId,
+            @PathVariable String index) {
+        return ownJob(tenant, jobId).flatMap(job -> resultReader.chunk(job, index));
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.spectra.gateway.jobs;
 
+import dev.spectra.common.result.Compression;
+import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.result.Disposition;
+import dev.spectra.common.result.ResultFormat;
 import dev.spectra.gateway.config.GatewayProperties;
 import dev.spectra.gateway.problem.ProblemException;
 import dev.spectra.gateway.problem.Problems;
@@ -14,19 +18,41 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Reads a query request strictly, whatever the application's Jackson settings: a JSON object with a
- * non-blank string {@code sql} and no other member, within the size limits. Anything else is a 400
- * REQUEST_INVALID that says what was wrong, never a 500.
+ * non-blank string {@code sql}, the optional delivery members and no other member, within the size limits.
+ * Anything else is a 400 REQUEST_INVALID that says what was wrong, never a 500.
+ *
+ * <ul>
+ *   <li>{@code disposition}, {@code format}, {@code compression}: one of the enum's names, exactly as written
+ *       (upper-case; {@code "csv"} is refused, with a hint).</li>
+ *   <li>{@code row_limit}, {@code byte_limit}: a JSON integer from 1 to 2^63-1; a string, a fraction or exponent
+ *       ({@code 10.0}, {@code 1e3}), a boolean, 0, a negative or a larger number is refused.</li>
+ *   <li>{@code null} for any optional member means the member is absent: its default applies.</li>
+ *   <li>Combinations that cannot be delivered are refused with {@link DeliveryOptions#problemWith}'s words.</li>
+ * </ul>
  */
 public final class QueryRequestReader {
 
     private static final String SQL = "sql";
+    private static final String DISPOSITION = "disposition";
+    private static final String FORMAT = "format";
+    private static final String COMPRESSION = "compression";
+    private static final String ROW_LIMIT = "row_limit";
+    private static final String BYTE_LIMIT = "byte_limit";
+    private static final List<String> FIELDS = List.of(SQL, DISPOSITION, FORMAT, COMPRESSION, ROW_LIMIT, BYTE_LIMIT);
+    private static final String FIELD_LIST = FIELDS.stream().map(field -> "'" + field + "'").collect(Collectors.joining(", "));
     private static final int ECHO_LIMIT = 200;
+    /** An unknown field's name is echoed shorter: the detail also lists the allowed fields. */
+    private static final int FIELD_NAME_ECHO_LIMIT = 64;
 
     private final ObjectReader reader;
     private final int maxBodyBytes;
@@ -63,8 +89,8 @@ public final class QueryRequestReader {
             throw invalid("The request body must be a JSON object: {\"sql\": \"...\"}.");
         }
         for (Map.Entry<String, JsonNode> member : root.properties()) {
-            if (!SQL.equals(member.getKey())) {
-                throw invalid("Unknown field '" + abbreviate(member.getKey()) + "'; the only field is 'sql'.");
+            if (!FIELDS.contains(member.getKey())) {
+                throw invalid("Unknown field '" + abbreviate(member.getKey(), FIELD_NAME_ECHO_LIMIT) + "'; the fields are " + FIELD_LIST + ".");
             }
         }
         JsonNode sql = root.get(SQL);
@@ -74,12 +100,59 @@ public final class QueryRequestReader {
         if (sql.stringValue().length() > maxSqlLength) {
             throw invalid("Field 'sql' is longer than " + maxSqlLength + " characters.");
         }
-        return new QueryRequest(sql.stringValue());
+        return new QueryRequest(sql.stringValue(), delivery(root));
+    }
+
+    private static DeliveryOptions delivery(JsonNode root) {
+        Disposition disposition = enumMember(root, DISPOSITION, Disposition.class, DeliveryOptions.DEFAULT.disposition());
+        ResultFormat format = enumMember(root, FORMAT, ResultFormat.class, DeliveryOptions.DEFAULT.format());
+        Compression compression = enumMember(root, COMPRESSION, Compression.class, DeliveryOptions.DEFAULT.compression());
+        Long rowLimit = positiveLongMember(root, ROW_LIMIT);
+        Long byteLimit = positiveLongMember(root, BYTE_LIMIT);
+        String problem = DeliveryOptions.problemWith(disposition, format, compression, rowLimit, byteLimit);
+        if (problem != null) {
+            throw invalid(problem);
+        }
+        return new DeliveryOptions(disposition, format, compression, rowLimit, byteLimit);
+    }
+
+    private static <E extends Enum<E>> E enumMember(JsonNode root, String field, Class<E> type, E absent) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (value.isString() && constant.name().equals(value.stringValue())) {
+                return constant;
+            }
+        }
+        String allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
+        boolean wrongCase = value.isString() && Arrays.stream(type.getEnumConstants())
+                .anyMatch(constant -> constant.name().equalsIgnoreCase(value.stringValue()));
+        String hint = wrongCase ? " Values are case-sensitive: write " + value.stringValue().toUpperCase(Locale.ROOT) + "."
+                : " Values are case-sensitive, in upper case.";
+        throw invalid("Field '" + field + "' must be one of " + allowed + "." + hint);
+    }
+
+    private static Long positiveLongMember(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        // isIntegralNumber: 10.0 and 1e3 are floating-point tokens, refused; canConvertToLong: at most 2^63-1
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
+            throw invalid("Field '" + field + "' must be a positive JSON integer, at most " + Long.MAX_VALUE + ".");
+        }
+        return value.longValue();
     }
 
     /** Parts of the body echoed in a detail stay short. */
     private static String abbreviate(String text) {
-        return text.length() <= ECHO_LIMIT ? text : text.substring(0, ECHO_LIMIT) + "...";
+        return abbreviate(text, ECHO_LIMIT);
+    }
+
+    private static String abbreviate(String text, int limit) {
+        return text.length() <= limit ? text : text.substring(0, limit) + "...";
     }
 
     private ProblemException tooLarge() {

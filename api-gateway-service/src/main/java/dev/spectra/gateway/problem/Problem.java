@@ -70,6 +70,7 @@ public record Problem(
             case SQL_FORBIDDEN_FUNCTION -> "Forbidden SQL function";
             case JOB_NOT_FOUND -> "Job not found";
             case RESULT_NOT_READY -> "Result not ready";
+            case RESULT_EXPIRED -> "Result expired";
             case RATE_LIMITED -> "Rate limit exceeded";
             case STORAGE_UNAVAILABLE -> "Storage unavailable";
             case INTERNAL_ERROR -> "Internal error";

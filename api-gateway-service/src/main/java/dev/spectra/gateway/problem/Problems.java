@@ -13,6 +13,7 @@ import static dev.spectra.common.error.ErrorCode.INTERNAL_ERROR;
 import static dev.spectra.common.error.ErrorCode.JOB_NOT_FOUND;
 import static dev.spectra.common.error.ErrorCode.RATE_LIMITED;
 import static dev.spectra.common.error.ErrorCode.REQUEST_INVALID;
+import static dev.spectra.common.error.ErrorCode.RESULT_EXPIRED;
 import static dev.spectra.common.error.ErrorCode.RESULT_NOT_READY;
 import static dev.spectra.common.error.ErrorCode.STORAGE_UNAVAILABLE;
 import static dev.spectra.common.error.ErrorCode.TENANT_MISMATCH;
@@ -68,6 +69,31 @@ public final class Problems {
             problem = problem.withExtension("error", error);
         }
         return problem;
+    }
+
+    /**
+     * The job is past its retention (the job table deletes it only eventually), or the results bucket no longer
+     * holds its files: nothing of the result is served, and no link is signed.
+     */
+    public static Problem resultExpired() {
+        return new Problem(HttpStatus.GONE, RESULT_EXPIRED,
+                "The job's result is past its retention and is no longer served; run the query again.");
+    }
+
+    /** The index names no chunk of the result (not a number, negative, or past the last one). */
+    public static Problem chunkNotFound(int chunkCount) {
+        String detail = chunkCount == 0 ? "No such chunk; this result has no chunks."
+                : "No such chunk; this result's chunks are numbered 0 to " + (chunkCount - 1) + ".";
+        return requestInvalid(HttpStatus.NOT_FOUND, detail);
+    }
+
+    /**
+     * The stored result is not in a form the gateway serves (an oversize or malformed manifest, an object outside
+     * the job's folder). Not worth retrying at once; the details are in the gateway's log.
+     */
+    public static Problem resultUnreadable() {
+        return new Problem(HttpStatus.SERVICE_UNAVAILABLE, STORAGE_UNAVAILABLE,
+                "The job's stored result cannot be served; the incident has been logged.");
     }
 
     public static Problem rateLimited(Duration retryAfter) {

@@ -2,6 +2,10 @@ package dev.spectra.gateway.jobs;
 
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.result.Compression;
+import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.result.Disposition;
+import dev.spectra.common.result.ResultFormat;
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.gateway.problem.ProblemException;
@@ -25,7 +29,7 @@ class JobSubmitterTest {
 
     @Test
     void recordsQueuesAndAnnouncesAJob() {
-        Job job = submitter.submit(ACME, "SELECT 1").block();
+        Job job = submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT).block();
 
         assertThat(store.stored(ACME.id(), job.jobId())).contains(job);
         assertThat(job.submittedAt()).isEqualTo(Instant.parse("2026-03-01T12:00:00.123Z"));
@@ -37,11 +41,25 @@ class JobSubmitterTest {
     void copiesTheTenantsConcurrencyIntoTheJobSoTheWorkerNeedsNoRegistryRead() {
         Tenant limited = new Tenant(TenantId.of("globex"), "tenant_globex", true, 2);
 
-        Job limitedJob = submitter.submit(limited, "SELECT 1").block();
-        Job defaultJob = submitter.submit(ACME, "SELECT 1").block();
+        Job limitedJob = submitter.submit(limited, "SELECT 1", DeliveryOptions.DEFAULT).block();
+        Job defaultJob = submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT).block();
 
         assertThat(store.stored(limited.id(), limitedJob.jobId()).orElseThrow().maxConcurrentQueries()).isEqualTo(2);
         assertThat(store.stored(ACME.id(), defaultJob.jobId()).orElseThrow().maxConcurrentQueries()).isNull();
+    }
+
+    @Test
+    void storesTheRequestedDeliveryAndTheTenantsResultLimitOnTheJob() {
+        Tenant capped = new Tenant(TenantId.of("globex"), "tenant_globex", true, null, 1_000_000L);
+        DeliveryOptions csvLinks = new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, 500L, null);
+
+        Job cappedJob = submitter.submit(capped, "SELECT 1", csvLinks).block();
+        Job defaultJob = submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT).block();
+
+        Job stored = store.stored(capped.id(), cappedJob.jobId()).orElseThrow();
+        assertThat(stored.delivery()).isEqualTo(csvLinks);
+        assertThat(stored.maxResultBytes()).isEqualTo(1_000_000L);
+        assertThat(store.stored(ACME.id(), defaultJob.jobId()).orElseThrow().maxResultBytes()).isNull();
     }
 
     @Test
@@ -49,7 +67,7 @@ class JobSubmitterTest {
         queue.failWith(new IllegalStateException("broker unreachable"));
         store.failReplacesWith(new IllegalStateException("DynamoDB is down too"));
 
-        StepVerifier.create(submitter.submit(ACME, "SELECT 1"))
+        StepVerifier.create(submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT))
                 .expectErrorSatisfies(error -> assertThat(((ProblemException) error).problem().status().value()).isEqualTo(503))
                 .verify();
         assertThat(store.all()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.QUEUED));
@@ -61,7 +79,7 @@ class JobSubmitterTest {
         queue.failWith(new IllegalStateException("ack timed out"));
         store.beforeNextReplace(job -> job.transitionTo(JobStatus.RUNNING, clock.instant()));
 
-        StepVerifier.create(submitter.submit(ACME, "SELECT 1")).expectError(ProblemException.class).verify();
+        StepVerifier.create(submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT)).expectError(ProblemException.class).verify();
         assertThat(store.all()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.RUNNING));
     }
 }

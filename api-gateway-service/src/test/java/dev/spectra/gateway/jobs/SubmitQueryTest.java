@@ -5,6 +5,10 @@ import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.messaging.JobEvent;
 import dev.spectra.common.messaging.JobRequested;
+import dev.spectra.common.result.Compression;
+import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.result.Disposition;
+import dev.spectra.common.result.ResultFormat;
 import dev.spectra.gateway.support.GatewayWebTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
@@ -44,6 +48,27 @@ class SubmitQueryTest extends GatewayWebTest {
 
         assertThat(queue.requests()).containsExactly(new JobRequested(jobId, ACME, clock.instant()));
         assertThat(queue.events()).containsExactly(JobEvent.of(recorded));
+    }
+
+    @Test
+    void recordsTheRequestedDeliveryOnTheJob() {
+        EntityExchangeResult<byte[]> result = submit(ACME, """
+                {"sql": "SELECT 1", "disposition": "EXTERNAL_LINKS", "format": "CSV", "compression": "GZIP", "row_limit": 10}""")
+                .expectStatus().isAccepted()
+                .expectBody().returnResult();
+
+        JobId jobId = JobId.of(json.readTree(result.getResponseBody()).get("job_id").stringValue());
+        assertThat(jobs.stored(ACME, jobId).orElseThrow().delivery()).isEqualTo(
+                new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, 10L, null));
+    }
+
+    @Test
+    void refusesAnUndeliverableCombinationBeforeRecordingAnything() {
+        expectRequestInvalid(submit(ACME, "{\"sql\": \"SELECT 1\", \"disposition\": \"INLINE\", \"format\": \"PARQUET\"}"),
+                "Disposition INLINE delivers only format JSON_ARRAY");
+
+        assertThat(jobs.all()).isEmpty();
+        assertThat(queue.requests()).isEmpty();
     }
 
     @Test

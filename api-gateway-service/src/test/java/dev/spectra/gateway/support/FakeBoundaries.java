@@ -5,6 +5,7 @@ import dev.spectra.common.testing.MutableClock;
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.gateway.jobs.InMemoryJobStore;
 import dev.spectra.gateway.jobs.RecordingJobQueue;
+import dev.spectra.gateway.results.InMemoryResultObjects;
 import dev.spectra.gateway.tenant.InMemoryTenantRegistry;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +17,7 @@ import static dev.spectra.gateway.support.GatewayWebTest.ACME;
 import static dev.spectra.gateway.support.GatewayWebTest.DORMANT;
 import static dev.spectra.gateway.support.GatewayWebTest.GLOBEX;
 
-/** Replaces the clock and everything behind the DynamoDB and Kafka boundary with in-memory fakes. */
+/** Replaces the clock and everything behind the DynamoDB, Kafka and S3 boundary with in-memory fakes. */
 @TestConfiguration(proxyBeanMethods = false)
 public class FakeBoundaries {
 
@@ -30,6 +31,12 @@ public class FakeBoundaries {
     @Primary
     InMemoryJobStore inMemoryJobStore() {
         return new InMemoryJobStore();
+    }
+
+    @Bean
+    @Primary
+    InMemoryResultObjects inMemoryResultObjects(MutableClock testClock) {
+        return new InMemoryResultObjects(testClock);
     }
 
     @Bean

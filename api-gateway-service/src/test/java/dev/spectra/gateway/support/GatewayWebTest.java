@@ -5,6 +5,7 @@ import dev.spectra.common.testing.MutableClock;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.gateway.jobs.InMemoryJobStore;
 import dev.spectra.gateway.jobs.RecordingJobQueue;
+import dev.spectra.gateway.results.InMemoryResultObjects;
 import dev.spectra.gateway.tenant.InMemoryTenantRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +21,7 @@ import java.time.Duration;
 
 /**
  * The whole gateway on a random port, real security with real HS256 tokens, and in-memory fakes at
- * the DynamoDB and Kafka boundary. One application context for every web test; each test starts
+ * the DynamoDB, Kafka and S3 boundary. One application context for every web test; each test starts
  * with empty fakes and, the clock having moved an hour on, full rate-limit buckets.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -29,6 +30,9 @@ import java.time.Duration;
         "spectra.gateway.auth.audience=" + Tokens.AUDIENCE,
         // never contacted: the stores are replaced by fakes
         "spectra.aws.endpoints.dynamodb=http://127.0.0.1:9",
+        "spectra.aws.endpoints.s3=http://127.0.0.1:9",
+        // the fake results bucket can be told to hang: tests wait this long for it
+        "spectra.gateway.results.read-timeout=300ms",
         "spring.kafka.bootstrap-servers=127.0.0.1:9"})
 @AutoConfigureWebTestClient
 @Import(FakeBoundaries.class)
@@ -52,6 +56,8 @@ public abstract class GatewayWebTest {
     @Autowired
     protected InMemoryTenantRegistry tenants;
     @Autowired
+    protected InMemoryResultObjects results;
+    @Autowired
     protected MeterRegistry meters;
 
     protected Tokens tokens;
@@ -60,6 +66,7 @@ public abstract class GatewayWebTest {
     void startFromACleanSlate() {
         jobs.reset();
         queue.reset();
+        results.reset();
         tenants.failWith(null);
         clock.advance(Duration.ofHours(1));
         tokens = new Tokens(clock);

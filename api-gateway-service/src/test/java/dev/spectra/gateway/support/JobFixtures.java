@@ -5,6 +5,7 @@ import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.result.ResultSummary;
 import dev.spectra.common.tenant.TenantId;
 
 import java.time.Duration;
@@ -50,6 +51,12 @@ public final class JobFixtures {
     public Job succeeded(long rows, String resultJson) {
         return running().transitionTo(JobStatus.DELIVERING, submittedAt.plusSeconds(2))
                 .succeeded(rows, resultJson, submittedAt.plusSeconds(3));
+    }
+
+    /** SUCCEEDED with {@code delivered}; {@code document} only for a result on the item. */
+    public Job succeeded(ResultSummary delivered, String document) {
+        return running().transitionTo(JobStatus.DELIVERING, submittedAt.plusSeconds(2))
+                .succeeded(delivered, document, submittedAt.plusSeconds(3));
     }
 
     public Job failed(ErrorCode code, String message) {
