@@ -14,6 +14,8 @@ import org.springframework.util.unit.DataSize;
 import software.amazon.awssdk.services.redshiftdata.model.ColumnMetadata;
 import software.amazon.awssdk.services.redshiftdata.model.Field;
 import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultResponse;
+import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultV2Response;
+import software.amazon.awssdk.services.redshiftdata.model.QueryRecords;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.ByteArrayInputStream;
@@ -72,19 +74,53 @@ class ResultWriterTest {
         long offset = 0;
         for (Chunk chunk : manifest.chunks()) {
             String file = new String(store.object(chunk.key()), StandardCharsets.UTF_8);
-            assertThat(file).startsWith("id,note\r\n");
+            assertThat(file).startsWith("id,note\n");
             assertThat(chunk.byteCount()).isEqualTo(store.object(chunk.key()).length);
             assertThat(chunk.rowOffset()).isEqualTo(offset);
             assertThat(file.length()).isLessThanOrEqualTo(1024 + 64);
-            rowsOfAllChunks.append(file.substring("id,note\r\n".length()));
+            rowsOfAllChunks.append(file.substring("id,note\n".length()));
             offset += chunk.rowCount();
             assertThat(chunk.key()).startsWith(ResultLocation.jobPrefix(job.tenantId(), job.jobId())).endsWith(".csv");
         }
         String expected = IntStream.range(0, 100)
-                .mapToObj(i -> i % 3 == 1 ? i + ",\r\n" : i + ",\"row " + i + ", \"\"quoted\"\"\"\r\n")
+                .mapToObj(i -> i % 3 == 1 ? i + ",\n" : i + ",\"row " + i + ", \"\"quoted\"\"\"\n")
                 .reduce("", String::concat);
         assertThat(rowsOfAllChunks.toString()).isEqualTo(expected);
         assertThat(manifest.totalByteCount()).isEqualTo(manifest.chunks().stream().mapToLong(Chunk::byteCount).sum());
+    }
+
+    @Test
+    void theWarehousesCsvTextIsPassedThroughRecordByRecordWithEveryChunkGivenTheHeader() {
+        Job job = aDeliveringJob().askingFor(Disposition.AUTO, ResultFormat.CSV, Compression.NONE).build();
+        StringBuilder first = new StringBuilder("id,note\n");
+        StringBuilder second = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            // A quoted field may hold a line break: it is one record, not two.
+            String record = i + ",\"line one\nline \"\"two\"\"\"\n";
+            (i < 30 ? first : second).append(record);
+            expected.append(record);
+        }
+        List<GetStatementResultV2Response> pages = List.of(csvPage(first.toString()), csvPage(second.toString()));
+
+        ResultManifest manifest = manifest(writer.writeCsv(job, 0, folder(job), pages.iterator(), NO_HEARTBEAT));
+
+        assertThat(manifest.disposition()).isEqualTo(Disposition.EXTERNAL_LINKS);
+        assertThat(manifest.totalRowCount()).isEqualTo(60);
+        assertThat(manifest.chunks()).hasSizeGreaterThan(1);
+        StringBuilder rows = new StringBuilder();
+        for (Chunk chunk : manifest.chunks()) {
+            String file = new String(store.object(chunk.key()), StandardCharsets.UTF_8);
+            assertThat(file).startsWith("id,note\n");
+            rows.append(file.substring("id,note\n".length()));
+        }
+        assertThat(rows.toString()).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void csvTextEndingInsideARecordIsRefused() {
+        assertThatThrownBy(() -> CsvRecords.split("1,\"open\n")).isInstanceOf(IllegalStateException.class);
+        assertThat(CsvRecords.split("1,a\r\n2,\"b\r\nc\"\n")).containsExactly("1,a\r\n", "2,\"b\r\nc\"\n");
     }
 
     @Test
@@ -169,7 +205,7 @@ class ResultWriterTest {
 
         String file = new String(store.object(manifest.chunks().getFirst().key()), StandardCharsets.UTF_8);
         assertThat(manifest.truncated()).isTrue();
-        assertThat(file).endsWith("\r\n");
+        assertThat(file).endsWith("\n");
         assertThat(file.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(100);
         assertThat(file.lines().count() - 1).isEqualTo(manifest.totalRowCount());
     }
@@ -181,7 +217,7 @@ class ResultWriterTest {
         ResultManifest manifest = manifest(writer.write(job, 0, folder(job), pages(rows(0), 10), NO_HEARTBEAT));
 
         assertThat(manifest.chunks()).hasSize(1);
-        assertThat(new String(store.object(manifest.chunks().getFirst().key()), StandardCharsets.UTF_8)).isEqualTo("id,note\r\n");
+        assertThat(new String(store.object(manifest.chunks().getFirst().key()), StandardCharsets.UTF_8)).isEqualTo("id,note\n");
     }
 
     @Test
@@ -229,6 +265,11 @@ class ResultWriterTest {
                     .records(rows.subList(start, Math.min(rows.size(), start + perPage))).build());
         }
         return pages.iterator();
+    }
+
+    private static GetStatementResultV2Response csvPage(String text) {
+        return GetStatementResultV2Response.builder().columnMetadata(COLUMNS)
+                .records(QueryRecords.fromCsvRecords(text)).resultFormat("CSV").build();
     }
 
     private static String gunzip(byte[] bytes) {
