@@ -121,7 +121,8 @@ public final class DataApiEmulator implements AutoCloseable {
                 StatementStore.DEFAULT_MAX_RETAINED_RESULT_BYTES);
         SessionRegistry sessions = new SessionRegistry(settings.maxSessions());
         StatementRunner runner = new StatementRunner(connector, sessions, statements,
-                new ResultSetReader(settings.maxResultBytes(), spool.path(), settings.resultPageRows()),
+                new ResultSetReader(settings.maxResultBytes(), spool.path(), settings.resultPageRows(),
+                        settings.resultPageBytes()),
                 Math.min(FETCH_ROWS, settings.resultPageRows()), clock);
 
         // admission control in StatementStore keeps the queue no longer than maxActiveStatements
@@ -137,8 +138,7 @@ public final class DataApiEmulator implements AutoCloseable {
                 Executors.newSingleThreadScheduledExecutor(threads(threadPrefix + "housekeeping-"));
 
         DataApiFaults faults = new DataApiFaults(() -> dropSessionConnections(sessions, connector));
-        DataApiService service = new DataApiService(statements, sessions, runner, statementExecutor,
-                settings.resultPageRows(), clock, faults);
+        DataApiService service = new DataApiService(statements, sessions, runner, statementExecutor, clock, faults);
         JsonMapper mapper = JsonMapper.builder().build();
         DataApiJson json = new DataApiJson(mapper);
         server.createContext("/", new DataApiHttpHandler(service, json, faults));

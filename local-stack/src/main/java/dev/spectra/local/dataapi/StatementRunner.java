@@ -193,7 +193,7 @@ final class StatementRunner {
                     return Outcome.finished(null, Math.max(0, jdbc.getLargeUpdateCount()));
                 }
                 try (ResultSet resultSet = jdbc.getResultSet()) {
-                    return Outcome.finished(reader.read(resultSet), -1);
+                    return Outcome.finished(reader.read(resultSet, statement.resultFormat()), -1);
                 } catch (ResultSetReader.ResultTooLargeException e) {
                     return Outcome.failed(e.getMessage());
                 } catch (IOException e) {
