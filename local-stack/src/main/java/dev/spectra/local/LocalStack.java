@@ -158,10 +158,12 @@ public final class LocalStack implements AutoCloseable {
         }
 
         // Every session and running statement holds a warehouse connection: 64 + 64 stays under max_connections (200).
+        // Started once S3 is up (in parallel with the rest), since UNLOAD writes there.
         dataApi = track(DataApiEmulator.start(DataApiSettings.defaults("127.0.0.1", warehouse.port(), warehouse.passwordsByDatabaseUser())
                 .withResultPageRows(RESULT_PAGE_ROWS)
                 .withLimits(WAREHOUSE_SESSIONS, WAREHOUSE_SESSIONS)
-                .withSpoolDirectory(run.resolve("data-api-results"))));
+                .withSpoolDirectory(run.resolve("data-api-results"))
+                .withUnloadTo(s3.endpoint(), LocalS3.RESULTS_BUCKET)));
         log.info("Redshift Data API emulator on {}", dataApi.endpoint());
     }
 
