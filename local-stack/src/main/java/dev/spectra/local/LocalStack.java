@@ -43,6 +43,9 @@ public final class LocalStack implements AutoCloseable {
     /** {@code spectra.sessions.max-open} and {@code spectra.scheduling.max-running} of each local query worker: half the warehouse's. */
     static final int SESSIONS_PER_QUERY_WORKER = WAREHOUSE_SESSIONS / 2;
 
+    /** The role the local query workers name in UNLOAD; account 000000000000, as local AWS stand-ins use. */
+    public static final String UNLOAD_IAM_ROLE = "arn:aws:iam::000000000000:role/spectra-local-unload";
+
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(90);
     private static final List<String> SERVICE_JVM_OPTIONS = List.of(
@@ -158,10 +161,12 @@ public final class LocalStack implements AutoCloseable {
         }
 
         // Every session and running statement holds a warehouse connection: 64 + 64 stays under max_connections (200).
+        // Started once S3 is up (in parallel with the rest), since UNLOAD writes there.
         dataApi = track(DataApiEmulator.start(DataApiSettings.defaults("127.0.0.1", warehouse.port(), warehouse.passwordsByDatabaseUser())
                 .withResultPageRows(RESULT_PAGE_ROWS)
                 .withLimits(WAREHOUSE_SESSIONS, WAREHOUSE_SESSIONS)
-                .withSpoolDirectory(run.resolve("data-api-results"))));
+                .withSpoolDirectory(run.resolve("data-api-results"))
+                .withUnloadTo(s3.endpoint(), LocalS3.RESULTS_BUCKET)));
         log.info("Redshift Data API emulator on {}", dataApi.endpoint());
     }
 
@@ -316,6 +321,8 @@ public final class LocalStack implements AutoCloseable {
             // than the warehouse allows (as a deployment divides its cluster's limit by the fleet's size).
             arguments.add("--spectra.sessions.max-open=" + SESSIONS_PER_QUERY_WORKER);
             arguments.add("--spectra.scheduling.max-running=" + SESSIONS_PER_QUERY_WORKER);
+            // The emulator's UNLOAD checks the ARN's shape only; a deployment names its cluster's own role.
+            arguments.add("--spectra.results.unload-iam-role=" + UNLOAD_IAM_ROLE);
         }
         return arguments;
     }

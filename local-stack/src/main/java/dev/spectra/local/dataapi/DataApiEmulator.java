@@ -1,6 +1,7 @@
 package dev.spectra.local.dataapi;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.spectra.local.LocalAws;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -81,13 +82,15 @@ public final class DataApiEmulator implements AutoCloseable {
     private final Clock clock;
     private final ResultSpoolDirectory spool;
     private final StatementRunner runner;
+    private final Unloader unloader;
     private final URI endpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DataApiEmulator(HttpServer server, ExecutorService httpExecutor, ThreadPoolExecutor statementExecutor,
                             ScheduledExecutorService housekeeping, StatementStore statements,
                             SessionRegistry sessions, WarehouseConnector connector, DataApiService service,
-                            DataApiFaults faults, Clock clock, ResultSpoolDirectory spool, StatementRunner runner) {
+                            DataApiFaults faults, Clock clock, ResultSpoolDirectory spool, StatementRunner runner,
+                            Unloader unloader) {
         this.server = server;
         this.httpExecutor = httpExecutor;
         this.statementExecutor = statementExecutor;
@@ -100,6 +103,7 @@ public final class DataApiEmulator implements AutoCloseable {
         this.clock = clock;
         this.spool = spool;
         this.runner = runner;
+        this.unloader = unloader;
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -120,9 +124,13 @@ public final class DataApiEmulator implements AutoCloseable {
         StatementStore statements = new StatementStore(settings.maxActiveStatements(),
                 StatementStore.DEFAULT_MAX_RETAINED_RESULT_BYTES);
         SessionRegistry sessions = new SessionRegistry(settings.maxSessions());
+        Unloader unloader = settings.s3Endpoint() == null
+                ? null
+                : new Unloader(LocalAws.s3(settings.s3Endpoint()), settings.unloadBucket(), spool.path());
         StatementRunner runner = new StatementRunner(connector, sessions, statements,
-                new ResultSetReader(settings.maxResultBytes(), spool.path(), settings.resultPageRows()),
-                Math.min(FETCH_ROWS, settings.resultPageRows()), clock);
+                new ResultSetReader(settings.maxResultBytes(), spool.path(), settings.resultPageRows(),
+                        settings.resultPageBytes()),
+                unloader, Math.min(FETCH_ROWS, settings.resultPageRows()), clock);
 
         // admission control in StatementStore keeps the queue no longer than maxActiveStatements
         ThreadPoolExecutor statementExecutor = new ThreadPoolExecutor(settings.maxActiveStatements(),
@@ -137,8 +145,7 @@ public final class DataApiEmulator implements AutoCloseable {
                 Executors.newSingleThreadScheduledExecutor(threads(threadPrefix + "housekeeping-"));
 
         DataApiFaults faults = new DataApiFaults(() -> dropSessionConnections(sessions, connector));
-        DataApiService service = new DataApiService(statements, sessions, runner, statementExecutor,
-                settings.resultPageRows(), clock, faults);
+        DataApiService service = new DataApiService(statements, sessions, runner, statementExecutor, clock, faults);
         JsonMapper mapper = JsonMapper.builder().build();
         DataApiJson json = new DataApiJson(mapper);
         server.createContext("/", new DataApiHttpHandler(service, json, faults));
@@ -146,7 +153,7 @@ public final class DataApiEmulator implements AutoCloseable {
         server.setExecutor(httpExecutor);
 
         DataApiEmulator emulator = new DataApiEmulator(server, httpExecutor, statementExecutor, housekeeping,
-                statements, sessions, connector, service, faults, clock, spool, runner);
+                statements, sessions, connector, service, faults, clock, spool, runner, unloader);
         housekeeping.scheduleWithFixedDelay(emulator::housekeep, HOUSEKEEPING_INTERVAL.toMillis(),
                 HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         server.start();
@@ -195,6 +202,9 @@ public final class DataApiEmulator implements AutoCloseable {
         awaitTermination(httpExecutor, Duration.ofSeconds(5));
         awaitTermination(housekeeping, Duration.ofSeconds(5));
         statements.clear();
+        if (unloader != null) {
+            unloader.close();
+        }
         spool.close();
         log.info("Redshift Data API emulator on {} stopped", endpoint);
     }

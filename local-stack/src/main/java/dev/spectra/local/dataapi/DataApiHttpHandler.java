@@ -79,7 +79,7 @@ final class DataApiHttpHandler implements HttpHandler {
             return handle(operation.get(), input, callerOf(exchange));
         }
         switch (operationName) {
-            case "BatchExecuteStatement", "GetStatementResultV2", "DescribeTable", "ListDatabases", "ListSchemas",
+            case "BatchExecuteStatement", "DescribeTable", "ListDatabases", "ListSchemas",
                  "ListTables", "ListSessions" -> throw DataApiException.validation(
                     operationName + " is not supported by the Spectra Data API emulator.");
             default -> throw DataApiException.unknownOperation("Unknown operation " + operationName + ".");
@@ -107,7 +107,13 @@ final class DataApiHttpHandler implements HttpHandler {
                 String id = json.string(input, "Id");
                 faults.beforeRequest(operation, () -> service.dbUserOfStatement(id));
                 yield json.resultResponse(service.result(id, json.string(input, "NextToken"),
-                        json.integer(input, "WaitTimeSeconds")));
+                        json.integer(input, "WaitTimeSeconds"), ResultFormat.JSON));
+            }
+            case GET_STATEMENT_RESULT_V2 -> {
+                String id = json.string(input, "Id");
+                faults.beforeRequest(operation, () -> service.dbUserOfStatement(id));
+                yield json.resultV2Response(service.result(id, json.string(input, "NextToken"),
+                        json.integer(input, "WaitTimeSeconds"), ResultFormat.CSV));
             }
             case CANCEL_STATEMENT -> {
                 String id = json.string(input, "Id");

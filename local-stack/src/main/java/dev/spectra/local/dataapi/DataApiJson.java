@@ -184,6 +184,34 @@ final class DataApiJson {
         return output;
     }
 
+    /**
+     * A GetStatementResultV2 page: the page's rows as one {@code CSVRecords} text, in the list the API model
+     * names {@code Records} (the documentation's prose calls it FormattedRecords; the SDK reads {@code Records}). The first page starts with
+     * a header record of the columns' names, as the service's documented example shows; later pages hold
+     * rows only, so the pages concatenated are one CSV file. TotalNumRows counts rows, never the header.
+     */
+    ObjectNode resultV2Response(ResultPage page) {
+        ObjectNode output = mapper.createObjectNode();
+        StringBuilder csv = new StringBuilder();
+        if (page.first()) {
+            csv.append(CsvText.header(page.columns()));
+        }
+        for (List<FieldValue> row : page.rows()) {
+            CsvText.appendRecord(csv, row);
+        }
+        output.putArray("Records").addObject().put("CSVRecords", csv.toString());
+        ArrayNode columns = output.putArray("ColumnMetadata");
+        for (ResultColumn column : page.columns()) {
+            column(columns.addObject(), column);
+        }
+        output.put("TotalNumRows", page.totalNumRows());
+        output.put("ResultFormat", ResultFormat.CSV.name());
+        if (page.nextToken() != null) {
+            output.put("NextToken", page.nextToken());
+        }
+        return output;
+    }
+
     ObjectNode cancelResponse(boolean status) {
         ObjectNode output = mapper.createObjectNode();
         output.put("Status", status);

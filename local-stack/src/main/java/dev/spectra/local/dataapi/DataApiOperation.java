@@ -8,6 +8,7 @@ public enum DataApiOperation {
     EXECUTE_STATEMENT("ExecuteStatement"),
     DESCRIBE_STATEMENT("DescribeStatement"),
     GET_STATEMENT_RESULT("GetStatementResult"),
+    GET_STATEMENT_RESULT_V2("GetStatementResultV2"),
     CANCEL_STATEMENT("CancelStatement"),
     LIST_STATEMENTS("ListStatements");
 

@@ -52,18 +52,16 @@ final class DataApiService {
     private final SessionRegistry sessions;
     private final StatementRunner runner;
     private final Executor statementExecutor;
-    private final int resultPageRows;
     private final Clock clock;
     private final DataApiFaults faults;
     private final AtomicInteger longPollsWaiting = new AtomicInteger();
 
     DataApiService(StatementStore statements, SessionRegistry sessions, StatementRunner runner,
-                   Executor statementExecutor, int resultPageRows, Clock clock, DataApiFaults faults) {
+                   Executor statementExecutor, Clock clock, DataApiFaults faults) {
         this.statements = requireNonNull(statements, "statements is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.runner = requireNonNull(runner, "runner is null");
         this.statementExecutor = requireNonNull(statementExecutor, "statementExecutor is null");
-        this.resultPageRows = resultPageRows;
         this.clock = requireNonNull(clock, "clock is null");
         this.faults = requireNonNull(faults, "faults is null");
     }
@@ -76,6 +74,7 @@ final class DataApiService {
      */
     StatementSnapshot execute(ExecuteStatementRequest request, String caller) {
         validate(request);
+        ResultFormat resultFormat = ResultFormat.fromWire(request.resultFormat());
         ClientToken clientToken = request.clientToken() == null ? null : new ClientToken(caller, request.clientToken());
         if (clientToken != null) {
             var existing = statements.findByClientToken(clientToken, request);
@@ -110,7 +109,7 @@ final class DataApiService {
 
         TrackedStatement candidate = new TrackedStatement(UUID.randomUUID().toString(), statements.nextSequence(),
                 request.sql(), request.parameters(), preparedSql, target,
-                session == null ? null : session.id(), request.statementName(), clientToken, now);
+                session == null ? null : session.id(), request.statementName(), clientToken, resultFormat, now);
         TrackedStatement admitted;
         try {
             admitted = statements.registerOrExisting(candidate, request);
@@ -145,7 +144,12 @@ final class DataApiService {
         return wait.isZero() ? statement.snapshot() : awaitEnd(statement, wait);
     }
 
-    ResultPage result(String id, String nextToken, Integer waitTimeSeconds) {
+    /**
+     * A page of the statement's result, for GetStatementResult ({@code format} JSON) or GetStatementResultV2
+     * (CSV). Each refuses a result of the other format, as the real service does; the exact words of that
+     * refusal are our best knowledge of them, not documented by AWS.
+     */
+    ResultPage result(String id, String nextToken, Integer waitTimeSeconds, ResultFormat format) {
         Duration wait = waitTime(waitTimeSeconds);
         TrackedStatement statement = find(id);
         if (!wait.isZero()) {
@@ -155,12 +159,16 @@ final class DataApiService {
         if (statement.status() != StatementStatus.FINISHED || result == null) {
             throw DataApiException.validation(NO_RESULT);
         }
-        int total = result.rowCount();
-        int from = nextToken == null ? 0 : PageTokens.resultOffset(nextToken, id, total);
-        int to = Math.min(total, from + resultPageRows);
-        String next = to < total ? PageTokens.resultToken(id, to) : null;
+        if (result.format() != format) {
+            throw DataApiException.validation(result.format() == ResultFormat.CSV
+                    ? "The query result format is CSV. Use GetStatementResultV2 to fetch results in CSV format."
+                    : "The query result format is JSON. Use GetStatementResult to fetch results in JSON format.");
+        }
+        int pages = result.pageCount();
+        int page = nextToken == null ? 0 : PageTokens.resultOffset(nextToken, id, pages - 1);
+        String next = page + 1 < pages ? PageTokens.resultToken(id, page + 1) : null;
         try {
-            return new ResultPage(result.columns(), result.rows(from, to), total, next);
+            return new ResultPage(result.columns(), result.page(page), result.rowCount(), next, page == 0);
         } catch (NoSuchFileException forgottenMeanwhile) {
             throw DataApiException.resourceNotFound(NOT_FOUND, id);
         } catch (IOException e) {
@@ -337,10 +345,6 @@ final class DataApiService {
             if (parameter.value().isEmpty()) {
                 throw DataApiException.validation("parameters.member.value must have length greater than or equal to 1");
             }
-        }
-        if (request.resultFormat() != null && !request.resultFormat().equals("JSON")) {
-            throw DataApiException.validation("ResultFormat " + request.resultFormat()
-                    + " is not supported by the Data API emulator; use JSON.");
         }
         if (request.secretArn() != null) {
             throw DataApiException.validation("SecretArn is not supported by the Data API emulator; "

@@ -1,5 +1,6 @@
 package dev.spectra.local.dataapi;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -14,13 +15,19 @@ import static java.util.Objects.requireNonNull;
  *                           Redshift's GetClusterCredentials hands the real service, so a DbUser missing
  *                           here cannot log in
  * @param port               HTTP port on loopback; 0 picks a free one
- * @param resultPageRows     rows per GetStatementResult page
+ * @param resultPageRows     at most this many rows per GetStatementResult(V2) page
+ * @param resultPageBytes    at most this many bytes per page (as the Data API counts values, or the CSV text);
+ *                           a page ends at whichever bound it reaches first, and never splits a row
  * @param maxSessions        sessions (busy or idle) alive at once before ActiveSessionsExceededException
  * @param maxActiveStatements statements submitted and not yet ended before ActiveStatementsExceededException
  * @param maxResultBytes     one statement's result limit; a statement whose result passes it fails with
  *                           "Database response exceeded size limit"
  * @param spoolDirectory     where result rows are kept on disk; null for a temporary directory of the
- *                           emulator's own, removed when it stops
+ *                           emulator's own, removed when it stops. UNLOAD writes its files under it too,
+ *                           before uploading them
+ * @param s3Endpoint         where UNLOAD writes (the local S3); null when UNLOAD is not available, which
+ *                           then fails the statement
+ * @param unloadBucket       the one bucket UNLOAD may write to (the results bucket); null with no endpoint
  */
 public record DataApiSettings(
         String postgresHost,
@@ -28,13 +35,21 @@ public record DataApiSettings(
         Map<String, String> passwordsByDbUser,
         int port,
         int resultPageRows,
+        long resultPageBytes,
         int maxSessions,
         int maxActiveStatements,
         long maxResultBytes,
-        Path spoolDirectory) {
+        Path spoolDirectory,
+        URI s3Endpoint,
+        String unloadBucket) {
 
-    /** The real service's page size is bounded by bytes; a row count keeps local paging predictable. */
+    /** The real service cuts pages by size; a row bound as well keeps local paging predictable. */
     public static final int DEFAULT_RESULT_PAGE_ROWS = 1000;
+    /**
+     * AWS documents no page size for GetStatementResult, only that large results come in pages to follow with
+     * NextToken; 1 MB is our best knowledge of the real bound, and nothing in Spectra may depend on it.
+     */
+    public static final long DEFAULT_RESULT_PAGE_BYTES = 1024L * 1024;
     /** The real service allows 500 sessions per cluster or workgroup. */
     public static final int DEFAULT_MAX_SESSIONS = 500;
     /** Each active statement holds a PostgreSQL connection, so this stays well under max_connections (100). */
@@ -58,6 +73,9 @@ public record DataApiSettings(
         if (resultPageRows < 1) {
             throw new IllegalArgumentException("resultPageRows must be positive, was " + resultPageRows);
         }
+        if (resultPageBytes < 1) {
+            throw new IllegalArgumentException("resultPageBytes must be positive, was " + resultPageBytes);
+        }
         if (maxSessions < 1) {
             throw new IllegalArgumentException("maxSessions must be positive, was " + maxSessions);
         }
@@ -67,38 +85,56 @@ public record DataApiSettings(
         if (maxResultBytes < 1) {
             throw new IllegalArgumentException("maxResultBytes must be positive, was " + maxResultBytes);
         }
+        if ((s3Endpoint == null) != (unloadBucket == null)) {
+            throw new IllegalArgumentException("s3Endpoint and unloadBucket go together: both or neither");
+        }
+        if (unloadBucket != null && unloadBucket.isBlank()) {
+            throw new IllegalArgumentException("unloadBucket is blank");
+        }
     }
 
-    /** An ephemeral port, the default limits and a temporary spool directory. */
+    /** An ephemeral port, the default limits, a temporary spool directory and no UNLOAD. */
     public static DataApiSettings defaults(String postgresHost, int postgresPort, Map<String, String> passwordsByDbUser) {
         return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, 0,
-                DEFAULT_RESULT_PAGE_ROWS, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_ACTIVE_STATEMENTS,
-                DEFAULT_MAX_RESULT_BYTES, null);
+                DEFAULT_RESULT_PAGE_ROWS, DEFAULT_RESULT_PAGE_BYTES, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_ACTIVE_STATEMENTS,
+                DEFAULT_MAX_RESULT_BYTES, null, null, null);
     }
 
     public DataApiSettings withPort(int newPort) {
-        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, newPort,
-                resultPageRows, maxSessions, maxActiveStatements, maxResultBytes, spoolDirectory);
+        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, newPort, resultPageRows,
+                resultPageBytes, maxSessions, maxActiveStatements, maxResultBytes, spoolDirectory, s3Endpoint, unloadBucket);
     }
 
     public DataApiSettings withResultPageRows(int rows) {
-        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port,
-                rows, maxSessions, maxActiveStatements, maxResultBytes, spoolDirectory);
+        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port, rows,
+                resultPageBytes, maxSessions, maxActiveStatements, maxResultBytes, spoolDirectory, s3Endpoint, unloadBucket);
+    }
+
+    public DataApiSettings withResultPageBytes(long bytes) {
+        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port, resultPageRows,
+                bytes, maxSessions, maxActiveStatements, maxResultBytes, spoolDirectory, s3Endpoint, unloadBucket);
     }
 
     public DataApiSettings withLimits(int sessions, int activeStatements) {
-        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port,
-                resultPageRows, sessions, activeStatements, maxResultBytes, spoolDirectory);
+        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port, resultPageRows,
+                resultPageBytes, sessions, activeStatements, maxResultBytes, spoolDirectory, s3Endpoint, unloadBucket);
     }
 
     public DataApiSettings withMaxResultBytes(long bytes) {
-        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port,
-                resultPageRows, maxSessions, maxActiveStatements, bytes, spoolDirectory);
+        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port, resultPageRows,
+                resultPageBytes, maxSessions, maxActiveStatements, bytes, spoolDirectory, s3Endpoint, unloadBucket);
     }
 
     public DataApiSettings withSpoolDirectory(Path directory) {
-        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port,
-                resultPageRows, maxSessions, maxActiveStatements, maxResultBytes, directory);
+        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port, resultPageRows,
+                resultPageBytes, maxSessions, maxActiveStatements, maxResultBytes, directory, s3Endpoint, unloadBucket);
+    }
+
+    /** UNLOAD writes to {@code bucket} at {@code endpoint} (S3's API; the local S3 checks no signatures). */
+    public DataApiSettings withUnloadTo(URI endpoint, String bucket) {
+        return new DataApiSettings(postgresHost, postgresPort, passwordsByDbUser, port, resultPageRows,
+                resultPageBytes, maxSessions, maxActiveStatements, maxResultBytes, spoolDirectory,
+                requireNonNull(endpoint, "endpoint is null"), requireNonNull(bucket, "bucket is null"));
     }
 
     /** Passwords never reach logs. */
@@ -106,8 +142,9 @@ public record DataApiSettings(
     public String toString() {
         return "DataApiSettings[postgres=" + postgresHost + ":" + postgresPort
                 + ", dbUsers=" + passwordsByDbUser.keySet().stream().sorted().toList()
-                + ", port=" + port + ", resultPageRows=" + resultPageRows
+                + ", port=" + port + ", resultPageRows=" + resultPageRows + ", resultPageBytes=" + resultPageBytes
                 + ", maxSessions=" + maxSessions + ", maxActiveStatements=" + maxActiveStatements
-                + ", maxResultBytes=" + maxResultBytes + ", spoolDirectory=" + spoolDirectory + "]";
+                + ", maxResultBytes=" + maxResultBytes + ", spoolDirectory=" + spoolDirectory
+                + ", unloadTo=" + (s3Endpoint == null ? "none" : s3Endpoint + "/" + unloadBucket) + "]";
     }
 }

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The opaque NextToken values. A result token names its statement and the next row; a list token names
+ * The opaque NextToken values. A result token names its statement and the next page; a list token names
  * the sequence number below which the next page starts, so statements submitted meanwhile do not shift it.
  */
 final class PageTokens {
@@ -14,19 +14,19 @@ final class PageTokens {
 
     private PageTokens() {}
 
-    static String resultToken(String statementId, int nextRow) {
-        return encode(RESULT_PREFIX + statementId + "/" + nextRow);
+    static String resultToken(String statementId, int nextPage) {
+        return encode(RESULT_PREFIX + statementId + "/" + nextPage);
     }
 
-    /** The row the token points at; a ValidationException when it is not a token for this statement. */
-    static int resultOffset(String token, String statementId, int totalRows) {
+    /** The page the token points at; a ValidationException when it is not a token for this statement. */
+    static int resultOffset(String token, String statementId, int lastPage) {
         String decoded = decode(token);
         String expectedPrefix = RESULT_PREFIX + statementId + "/";
         if (decoded == null || !decoded.startsWith(expectedPrefix)) {
             throw invalid();
         }
         int offset = parse(decoded.substring(expectedPrefix.length()));
-        if (offset < 0 || offset > totalRows) {
+        if (offset < 0 || offset > lastPage) {
             throw invalid();
         }
         return offset;

@@ -35,22 +35,25 @@ final class ResultSetReader {
 
     private final long maxResultBytes;
     private final Path spoolDirectory;
-    private final int rowsPerPage;
+    private final int pageRows;
+    private final long pageBytes;
 
     /**
      * @param maxResultBytes a result's limit, counted both as the Data API counts values and as the bytes
      *                       its file takes (so that a result of NULLs, which the Data API counts as empty,
      *                       cannot fill the disk)
      * @param spoolDirectory where result files go
-     * @param rowsPerPage    GetStatementResult's page size, so that a page starts at a remembered offset
+     * @param pageRows       a GetStatementResult page's most rows
+     * @param pageBytes      a page's most bytes, counted as the result's size is (values, or CSV text)
      */
-    ResultSetReader(long maxResultBytes, Path spoolDirectory, int rowsPerPage) {
+    ResultSetReader(long maxResultBytes, Path spoolDirectory, int pageRows, long pageBytes) {
         if (maxResultBytes < 1) {
             throw new IllegalArgumentException("maxResultBytes must be positive");
         }
         this.maxResultBytes = maxResultBytes;
         this.spoolDirectory = requireNonNull(spoolDirectory, "spoolDirectory is null");
-        this.rowsPerPage = rowsPerPage;
+        this.pageRows = pageRows;
+        this.pageBytes = pageBytes;
     }
 
     /** Thrown when a result breaks one of the Data API's size limits; the statement then fails with its message. */
@@ -62,16 +65,27 @@ final class ResultSetReader {
 
     private enum Kind { LONG, DOUBLE, BOOLEAN, BLOB, STRING }
 
-    StatementResult read(ResultSet resultSet) throws SQLException, ResultTooLargeException, IOException {
+    /**
+     * Reads the whole result. A CSV result keeps every value as the server's text (binary as bytes, printed
+     * as hex), and its size is the bytes of its CSV text, header included: what GetStatementResultV2's pages
+     * hold together, and what DescribeStatement's ResultSize reports for it.
+     */
+    StatementResult read(ResultSet resultSet, ResultFormat format) throws SQLException, ResultTooLargeException, IOException {
         ResultSetMetaData metaData = resultSet.getMetaData();
         int columnCount = metaData.getColumnCount();
         Kind[] kinds = new Kind[columnCount];
         for (int column = 1; column <= columnCount; column++) {
-            kinds[column - 1] = kindOf(metaData.getColumnType(column), metaData.getColumnTypeName(column));
+            Kind kind = kindOf(metaData.getColumnType(column), metaData.getColumnTypeName(column));
+            kinds[column - 1] = format == ResultFormat.CSV && kind != Kind.BLOB ? Kind.STRING : kind;
         }
         List<ResultColumn> columns = columns(metaData);
-        try (SpooledRows.Writer rows = new SpooledRows.Writer(spoolDirectory, columnCount, rowsPerPage)) {
+        try (SpooledRows.Writer rows = new SpooledRows.Writer(spoolDirectory, columnCount, pageRows, pageBytes)) {
             long totalBytes = 0;
+            if (format == ResultFormat.CSV) {
+                long headerBytes = CsvText.utf8Length(CsvText.header(columns));
+                rows.reserveOnFirstPage(headerBytes);
+                totalBytes += headerBytes;
+            }
             long rowNumber = 0;
             while (resultSet.next()) {
                 rowNumber++;
@@ -86,14 +100,16 @@ final class ResultSetReader {
                     throw new ResultTooLargeException("Packet for query is too large: row " + rowNumber
                             + " of the result is " + rowBytes + " bytes, over the Data API limit of 64 KB per row.");
                 }
-                totalBytes += rowBytes;
-                rows.append(row);
+                // the 64 KB row limit counts values, whatever the format; pages and the result count what they carry
+                long carriedBytes = format == ResultFormat.CSV ? CsvText.recordBytes(row) : rowBytes;
+                totalBytes += carriedBytes;
+                rows.append(row, carriedBytes);
                 if (totalBytes > maxResultBytes || rows.bytes() > maxResultBytes) {
                     throw new ResultTooLargeException("Database response exceeded size limit: the result is over "
                             + maxResultBytes + " bytes. Use LIMIT to return less.");
                 }
             }
-            return new StatementResult(columns, rows.finish(), totalBytes);
+            return new StatementResult(columns, rows.finish(), totalBytes, format);
         }
     }
 

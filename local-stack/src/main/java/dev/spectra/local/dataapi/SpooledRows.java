@@ -23,10 +23,12 @@ import java.util.List;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A statement's result rows in a file of their own, compactly encoded, with the file offset of every
- * page's first row: the heap holds a few longs per page, not the rows, so the results of many statements
- * cannot exhaust the emulator's memory, however many are kept. A page is read back by seeking to its
- * offset. The file is deleted when the statement is forgotten or the emulator stops.
+ * A statement's result rows in a file of their own, compactly encoded, cut into GetStatementResult pages as
+ * they are written: a page ends when it holds its most rows or the next row would take it past its most
+ * bytes, whichever comes first, and never splits a row (a row larger than a page is a page alone). The heap
+ * holds a row number and a file offset per page, not the rows, so the results of many statements cannot
+ * exhaust the emulator's memory, however many are kept. A page is read back by seeking to its offset. The
+ * file is deleted when the statement is forgotten or the emulator stops.
  */
 final class SpooledRows {
 
@@ -39,16 +41,17 @@ final class SpooledRows {
 
     private final Path file;
     private final int columnCount;
-    private final int rowsPerIndexEntry;
-    private final long[] offsets;
+    /** Row number of each page's first row, and one past the last row at the end. */
+    private final int[] pageFirstRows;
+    private final long[] pageOffsets;
     private final int rowCount;
     private final long fileBytes;
 
-    private SpooledRows(Path file, int columnCount, int rowsPerIndexEntry, long[] offsets, int rowCount, long fileBytes) {
+    private SpooledRows(Path file, int columnCount, int[] pageFirstRows, long[] pageOffsets, int rowCount, long fileBytes) {
         this.file = file;
         this.columnCount = columnCount;
-        this.rowsPerIndexEntry = rowsPerIndexEntry;
-        this.offsets = offsets;
+        this.pageFirstRows = pageFirstRows;
+        this.pageOffsets = pageOffsets;
         this.rowCount = rowCount;
         this.fileBytes = fileBytes;
     }
@@ -62,31 +65,35 @@ final class SpooledRows {
         return fileBytes;
     }
 
+    /** Pages of the result; an empty result is one empty page. */
+    int pageCount() {
+        return Math.max(1, pageOffsets.length);
+    }
+
     /**
-     * Rows {@code from} (inclusive) to {@code to} (exclusive).
+     * The rows of page {@code page} (0-based).
      *
      * @throws NoSuchFileException when the rows were deleted meanwhile (the statement was forgotten)
      */
-    List<List<FieldValue>> read(int from, int to) throws IOException {
-        if (from < 0 || to > rowCount || from > to) {
-            throw new IndexOutOfBoundsException("rows " + from + ".." + to + " of " + rowCount);
+    List<List<FieldValue>> page(int page) throws IOException {
+        if (page < 0 || page >= pageCount()) {
+            throw new IndexOutOfBoundsException("page " + page + " of " + pageCount());
         }
+        if (pageOffsets.length == 0) {
+            return List.of();
+        }
+        int from = pageFirstRows[page];
+        int to = pageFirstRows[page + 1];
         List<List<FieldValue>> rows = new ArrayList<>(to - from);
-        if (from == to) {
-            return rows;
-        }
-        int entry = from / rowsPerIndexEntry;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            channel.position(offsets[entry]);
+            channel.position(pageOffsets[page]);
             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024));
-            for (int row = entry * rowsPerIndexEntry; row < to; row++) {
+            for (int row = from; row < to; row++) {
                 FieldValue[] values = new FieldValue[columnCount];
                 for (int column = 0; column < columnCount; column++) {
                     values[column] = readValue(in);
                 }
-                if (row >= from) {
-                    rows.add(List.of(values));
-                }
+                rows.add(List.of(values));
             }
         }
         return rows;
@@ -119,24 +126,33 @@ final class SpooledRows {
 
         private final Path file;
         private final int columnCount;
-        private final int rowsPerIndexEntry;
+        private final int maxPageRows;
+        private final long maxPageBytes;
         private final CountingOutputStream counter;
         private final DataOutputStream out;
-        private long[] offsets = new long[16];
+        private int[] pageFirstRows = new int[16];
+        private long[] pageOffsets = new long[16];
+        private int pages;
+        private int pageRows;
+        private long pageBytes;
         private int rowCount;
         private boolean finished;
 
-        /** @param rowsPerIndexEntry rows between two remembered offsets: the page size, so a page is one seek */
-        Writer(Path directory, int columnCount, int rowsPerIndexEntry) throws IOException {
+        /**
+         * @param maxPageRows  a page's most rows
+         * @param maxPageBytes a page's most bytes, as the caller counts a row's (see {@link #append})
+         */
+        Writer(Path directory, int columnCount, int maxPageRows, long maxPageBytes) throws IOException {
             requireNonNull(directory, "directory is null");
-            if (rowsPerIndexEntry < 1) {
-                throw new IllegalArgumentException("rowsPerIndexEntry must be positive");
+            if (maxPageRows < 1 || maxPageBytes < 1) {
+                throw new IllegalArgumentException("a page must hold at least one row and one byte");
             }
+            this.maxPageRows = maxPageRows;
+            this.maxPageBytes = maxPageBytes;
             // tenant data: readable by the emulator's user only
             this.file = Files.createTempFile(directory, "result-", ".rows",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             this.columnCount = columnCount;
-            this.rowsPerIndexEntry = rowsPerIndexEntry;
             // counted above the buffer, so the count includes what is still buffered
             this.counter = new CountingOutputStream(
                     new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.WRITE), 64 * 1024));
@@ -148,26 +164,42 @@ final class SpooledRows {
             return counter.count;
         }
 
-        void append(FieldValue[] row) throws IOException {
-            if (rowCount % rowsPerIndexEntry == 0) {
-                int entry = rowCount / rowsPerIndexEntry;
-                if (entry == offsets.length) {
-                    offsets = Arrays.copyOf(offsets, offsets.length * 2);
+        /** Bytes already on the first page before any row, such as a CSV header; call before the first row. */
+        void reserveOnFirstPage(long bytes) {
+            pageBytes += bytes;
+        }
+
+        /** @param rowPageBytes what the row counts towards its page's byte bound */
+        void append(FieldValue[] row, long rowPageBytes) throws IOException {
+            boolean full = pageRows == maxPageRows || (pageRows > 0 && pageBytes + rowPageBytes > maxPageBytes);
+            if (pages == 0 || full) {
+                if (pages == pageOffsets.length) {
+                    pageOffsets = Arrays.copyOf(pageOffsets, pages * 2);
+                    pageFirstRows = Arrays.copyOf(pageFirstRows, pages * 2 + 1);
                 }
-                offsets[entry] = bytes();
+                pageOffsets[pages] = bytes();
+                pageFirstRows[pages] = rowCount;
+                pages++;
+                if (full) {
+                    pageRows = 0;
+                    pageBytes = 0;
+                }
             }
             for (FieldValue value : row) {
                 writeValue(value);
             }
             rowCount++;
+            pageRows++;
+            pageBytes += rowPageBytes;
         }
 
         SpooledRows finish() throws IOException {
             out.flush();
             out.close();
             finished = true;
-            int entries = (rowCount + rowsPerIndexEntry - 1) / rowsPerIndexEntry;
-            return new SpooledRows(file, columnCount, rowsPerIndexEntry, Arrays.copyOf(offsets, entries), rowCount, counter.count);
+            int[] firstRows = Arrays.copyOf(pageFirstRows, pages + 1);
+            firstRows[pages] = rowCount;
+            return new SpooledRows(file, columnCount, firstRows, Arrays.copyOf(pageOffsets, pages), rowCount, counter.count);
         }
 
         void abandon() {

@@ -10,12 +10,14 @@ import static java.util.Objects.requireNonNull;
  * is forgotten.
  *
  * @param sizeBytes the result's size as the Data API counts it (DescribeStatement's ResultSize)
+ * @param format    how the result is fetched: GetStatementResult for JSON, GetStatementResultV2 for CSV
  */
-record StatementResult(List<ResultColumn> columns, SpooledRows rows, long sizeBytes) {
+record StatementResult(List<ResultColumn> columns, SpooledRows rows, long sizeBytes, ResultFormat format) {
 
     StatementResult {
         columns = List.copyOf(requireNonNull(columns, "columns is null"));
         requireNonNull(rows, "rows is null");
+        requireNonNull(format, "format is null");
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("sizeBytes is negative");
         }
@@ -30,8 +32,12 @@ record StatementResult(List<ResultColumn> columns, SpooledRows rows, long sizeBy
         return rows.fileBytes();
     }
 
-    List<List<FieldValue>> rows(int from, int to) throws IOException {
-        return rows.read(from, to);
+    int pageCount() {
+        return rows.pageCount();
+    }
+
+    List<List<FieldValue>> page(int page) throws IOException {
+        return rows.page(page);
     }
 
     void discard() {

@@ -47,6 +47,8 @@ final class StatementRunner {
     private final SessionRegistry sessions;
     private final StatementStore statements;
     private final ResultSetReader reader;
+    /** Null when the emulator has no S3 to unload to. */
+    private final Unloader unloader;
     private final int fetchRows;
     private final Clock clock;
     private final AtomicLong queryIds = new AtomicLong();
@@ -54,11 +56,12 @@ final class StatementRunner {
     private final Map<String, LongAdder> executions = new ConcurrentHashMap<>();
 
     StatementRunner(WarehouseConnector connector, SessionRegistry sessions, StatementStore statements,
-                    ResultSetReader reader, int fetchRows, Clock clock) {
+                    ResultSetReader reader, Unloader unloader, int fetchRows, Clock clock) {
         this.connector = requireNonNull(connector, "connector is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.statements = requireNonNull(statements, "statements is null");
         this.reader = requireNonNull(reader, "reader is null");
+        this.unloader = unloader;
         if (fetchRows < 1) {
             throw new IllegalArgumentException("fetchRows must be positive");
         }
@@ -135,13 +138,77 @@ final class StatementRunner {
     private Outcome execute(TrackedStatement statement, Connection connection)
             throws SQLException, InterruptedException {
         PreparedSql sql = statement.preparedSql();
+        if (UnloadCommand.isUnload(sql.jdbcSql())) {
+            return unload(statement, connection);
+        }
         if (commandsTheDriverSends(connection, sql) > 1) {
             return Outcome.failed(MULTIPLE_COMMANDS);
         }
+        return inTransaction(statement, connection, sql, resultSet -> {
+            try {
+                return Outcome.finished(reader.read(resultSet, statement.resultFormat()), -1);
+            } catch (ResultSetReader.ResultTooLargeException e) {
+                return Outcome.failed(e.getMessage());
+            } catch (IOException e) {
+                log.error("Statement {}: could not store its result", statement.id(), e);
+                return Outcome.failed("ERROR: the Data API emulator could not store the result: " + e);
+            }
+        });
+    }
+
+    /**
+     * UNLOAD: the emulator parses the command itself (see {@link UnloadCommand}) and runs only its query, on
+     * the statement's own connection as its database user, so row-level security applies to what it writes,
+     * with the same one-command check as any statement. Nothing but the query reaches the warehouse. It ends
+     * with no result set and ResultRows the rows unloaded, as Redshift reports an UNLOAD.
+     */
+    private Outcome unload(TrackedStatement statement, Connection connection) throws SQLException, InterruptedException {
+        UnloadCommand command;
+        try {
+            command = UnloadCommand.parse(statement.queryString());
+        } catch (UnloadCommand.InvalidUnloadException e) {
+            return Outcome.failed(e.getMessage());
+        }
+        if (!statement.preparedSql().values().isEmpty()) {
+            return Outcome.failed("ERROR: the Data API emulator's UNLOAD takes no parameters");
+        }
+        if (unloader == null) {
+            return Outcome.failed("ERROR: UNLOAD is not available: the Data API emulator was started without S3");
+        }
+        if (!UnloadCommand.isQuery(command.query())) {
+            return Outcome.failed("ERROR: UNLOAD's query must be a single SELECT statement (or WITH ... SELECT)");
+        }
+        PreparedSql query = new PreparedSql(command.query(), List.of(), false);
+        if (commandsTheDriverSends(connection, query) > 1) {
+            return Outcome.failed(MULTIPLE_COMMANDS);
+        }
+        try {
+            unloader.checkDestination(command);
+        } catch (Unloader.UnloadFailedException e) {
+            return Outcome.failed(e.getMessage());
+        }
+        return inTransaction(statement, connection, query, resultSet -> {
+            try {
+                return Outcome.finished(null, unloader.unload(command, resultSet));
+            } catch (Unloader.UnloadFailedException e) {
+                return Outcome.failed(e.getMessage());
+            } catch (IOException e) {
+                log.error("Statement {}: could not write its UNLOAD files", statement.id(), e);
+                return Outcome.failed("ERROR: the Data API emulator could not write the UNLOAD files: " + e);
+            }
+        });
+    }
+
+    private interface ResultHandler {
+        Outcome handle(ResultSet resultSet) throws SQLException;
+    }
+
+    private Outcome inTransaction(TrackedStatement statement, Connection connection, PreparedSql sql, ResultHandler handler)
+            throws SQLException, InterruptedException {
         connection.setAutoCommit(false);
         boolean committed = false;
         try {
-            Outcome outcome = executeInTransaction(statement, connection, sql);
+            Outcome outcome = executeInTransaction(statement, connection, sql, handler);
             if (outcome.status() == StatementStatus.FINISHED) {
                 connection.commit();
                 committed = true;
@@ -176,8 +243,8 @@ final class StatementRunner {
         return commands;
     }
 
-    private Outcome executeInTransaction(TrackedStatement statement, Connection connection, PreparedSql sql)
-            throws SQLException, InterruptedException {
+    private Outcome executeInTransaction(TrackedStatement statement, Connection connection, PreparedSql sql,
+                                         ResultHandler handler) throws SQLException, InterruptedException {
         try (Statement jdbc = sql.bindsParameters()
                 ? bind(connection.prepareStatement(sql.jdbcSql()), sql.values())
                 : connection.createStatement()) {
@@ -193,12 +260,7 @@ final class StatementRunner {
                     return Outcome.finished(null, Math.max(0, jdbc.getLargeUpdateCount()));
                 }
                 try (ResultSet resultSet = jdbc.getResultSet()) {
-                    return Outcome.finished(reader.read(resultSet), -1);
-                } catch (ResultSetReader.ResultTooLargeException e) {
-                    return Outcome.failed(e.getMessage());
-                } catch (IOException e) {
-                    log.error("Statement {}: could not store its result", statement.id(), e);
-                    return Outcome.failed("ERROR: the Data API emulator could not store the result: " + e);
+                    return handler.handle(resultSet);
                 }
             } finally {
                 statement.detach();

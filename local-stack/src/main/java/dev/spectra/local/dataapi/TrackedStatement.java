@@ -31,6 +31,7 @@ final class TrackedStatement {
     private final String sessionId;
     private final String statementName;
     private final ClientToken clientToken;
+    private final ResultFormat resultFormat;
     private final Instant createdAt;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
@@ -53,7 +54,7 @@ final class TrackedStatement {
 
     TrackedStatement(String id, long sequence, String queryString, List<SqlParameter> parameters,
                      PreparedSql preparedSql, WarehouseTarget target, String sessionId, String statementName,
-                     ClientToken clientToken, Instant createdAt) {
+                     ClientToken clientToken, ResultFormat resultFormat, Instant createdAt) {
         this.id = requireNonNull(id, "id is null");
         this.sequence = sequence;
         this.queryString = requireNonNull(queryString, "queryString is null");
@@ -63,6 +64,7 @@ final class TrackedStatement {
         this.sessionId = sessionId;
         this.statementName = statementName;
         this.clientToken = clientToken;
+        this.resultFormat = requireNonNull(resultFormat, "resultFormat is null");
         this.createdAt = requireNonNull(createdAt, "createdAt is null");
         this.updatedAt = createdAt;
     }
@@ -97,6 +99,10 @@ final class TrackedStatement {
 
     Instant createdAt() {
         return createdAt;
+    }
+
+    ResultFormat resultFormat() {
+        return resultFormat;
     }
 
     /** From the hang-statements fault: once started, it runs nothing and ends only when cancelled. */

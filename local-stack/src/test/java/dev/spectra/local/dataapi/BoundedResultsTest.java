@@ -103,6 +103,19 @@ class BoundedResultsTest {
     }
 
     @Test
+    void aCsvResultOverTheLimitFailsWithTheSameErrorInDescribeStatement() {
+        // about 12 bytes of CSV per row: past 1 MB within the first 100 000 rows
+        String id = client.executeStatement(b -> b.clusterIdentifier(CLUSTER).database(DATABASE).dbUser(GLOBEX)
+                .resultFormat("CSV").sql("SELECT n, 'abc' AS t FROM generate_series(1, 10000000) AS n")).id();
+
+        DescribeStatementResponse ended = awaitEnd(id, Duration.ofSeconds(30));
+
+        assertThat(ended.status()).isEqualTo(StatusString.FAILED);
+        assertThat(ended.error()).startsWith("Database response exceeded size limit");
+        assertThat(ended.hasResultSet()).isFalse();
+    }
+
+    @Test
     void aNullOnlyResultCountsTheBytesItKeeps() {
         // the Data API counts NULL as empty; its file does not, so such a result cannot fill the disk
         String id = execute("SELECT NULL::int AS nothing FROM generate_series(1, 2000000)");

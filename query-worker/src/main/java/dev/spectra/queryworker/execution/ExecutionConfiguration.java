@@ -5,6 +5,7 @@ import dev.spectra.common.job.JobStore;
 import dev.spectra.queryworker.config.DataApiProperties;
 import dev.spectra.queryworker.config.LeasesProperties;
 import dev.spectra.queryworker.config.SchedulingProperties;
+import dev.spectra.queryworker.config.ResultsProperties;
 import dev.spectra.queryworker.config.SessionsProperties;
 import dev.spectra.queryworker.config.StatementsProperties;
 import dev.spectra.queryworker.config.WarehouseProperties;
@@ -32,8 +33,9 @@ public class ExecutionConfiguration {
     }
 
     @Bean
-    StatementRequests statementRequests(WarehouseProperties warehouse, SessionsProperties sessions) {
-        return new StatementRequests(warehouse, sessions);
+    StatementRequests statementRequests(WarehouseProperties warehouse, SessionsProperties sessions,
+            ResultsProperties results) {
+        return new StatementRequests(warehouse, sessions, results);
     }
 
     @Bean

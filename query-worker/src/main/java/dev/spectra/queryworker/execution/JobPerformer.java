@@ -292,6 +292,15 @@ public final class JobPerformer {
      */
     private Optional<Started> start(Run run) throws InterruptedException {
         Job job = run.job;
+        String sql;
+        try {
+            sql = requests.sqlOf(job);
+        } catch (UnloadStatement.MissingUnloadRoleException e) {
+            log.error("cannot export this job's result: {}", e.getMessage());
+            end(run, JobStatus.FAILED, JobError.of(ErrorCode.INTERNAL_ERROR,
+                    "the service is not configured to export results as files; retry later or ask for another format"));
+            return Optional.empty();
+        }
         int attempt = 0;
         int refusedSessions = 0;
         while (true) {
@@ -306,8 +315,8 @@ public final class JobPerformer {
             boolean warm = lease.sessionId().isPresent();
             String token = clientToken(job, refusedSessions);
             ExecuteStatementRequest request = lease.sessionId()
-                    .map(sessionId -> requests.onSession(sessionId, job.sql(), token, StatementRequests.statementNameOf(job.jobId())))
-                    .orElseGet(() -> requests.openingSession(job.databaseUser(), job.sql(), token, StatementRequests.statementNameOf(job.jobId())));
+                    .map(sessionId -> requests.onSession(sessionId, sql, token, StatementRequests.statementNameOf(job.jobId())))
+                    .orElseGet(() -> requests.openingSession(job.databaseUser(), sql, token, StatementRequests.statementNameOf(job.jobId())));
             try {
                 ExecuteStatementResponse response = warehouse.executeStatement(request);
                 String statementId = requireNonNull(response.id(), "ExecuteStatement answered without a statement id");

@@ -1,5 +1,7 @@
 package dev.spectra.queryworker.execution;
 
+import dev.spectra.common.job.Job;
+import dev.spectra.queryworker.config.ResultsProperties;
 import dev.spectra.queryworker.config.SessionsProperties;
 import dev.spectra.queryworker.config.WarehouseProperties;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
@@ -9,16 +11,30 @@ import static java.util.Objects.requireNonNull;
 /**
  * The two shapes of ExecuteStatement: opening a session as a database user, or running on a warm session.
  * Both carry a client token, which makes the Data API answer a repeated request with the statement it
- * already started instead of starting another.
+ * already started instead of starting another. A job whose result the warehouse exports runs its
+ * {@link UnloadStatement} in place of its query, with everything else about the request the same.
  */
 public final class StatementRequests {
 
     private final WarehouseProperties warehouse;
     private final SessionsProperties sessions;
+    private final ResultsProperties results;
 
-    public StatementRequests(WarehouseProperties warehouse, SessionsProperties sessions) {
+    public StatementRequests(WarehouseProperties warehouse, SessionsProperties sessions, ResultsProperties results) {
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
+        this.results = requireNonNull(results, "results is null");
+    }
+
+    /**
+     * The text the job's statement runs: its UNLOAD when the warehouse writes the result's files
+     * ({@code delivery().unloaded()}), else its query. The same for every attempt, so a repeated client token
+     * finds the same request.
+     *
+     * @throws UnloadStatement.MissingUnloadRoleException when the job needs UNLOAD and no role is configured
+     */
+    public String sqlOf(Job job) {
+        return job.delivery().unloaded() ? UnloadStatement.of(job, results).text() : job.sql();
     }
 
     /**

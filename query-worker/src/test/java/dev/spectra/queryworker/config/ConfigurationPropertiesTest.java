@@ -50,6 +50,31 @@ class ConfigurationPropertiesTest {
     }
 
     @Test
+    void resultsDefaultToTheResultsBucketNoRoleAnd128MegabyteFiles() {
+        assertThat(bind(ResultsProperties.class, "spectra.results", Map.of()))
+                .isEqualTo(new ResultsProperties("spectra-results", null, org.springframework.util.unit.DataSize.ofMegabytes(128)));
+    }
+
+    @Test
+    void resultsBindARoleArnAndAFileSizeWithinRedshiftsBounds() {
+        assertThat(bind(ResultsProperties.class, "spectra.results", Map.of(
+                "spectra.results.bucket", "exports",
+                "spectra.results.unload-iam-role", "arn:aws:iam::123456789012:role/spectra-unload",
+                "spectra.results.max-file-size", "1GB")))
+                .isEqualTo(new ResultsProperties("exports", "arn:aws:iam::123456789012:role/spectra-unload",
+                        org.springframework.util.unit.DataSize.ofGigabytes(1)));
+        assertThatThrownBy(() -> bind(ResultsProperties.class, "spectra.results",
+                Map.of("spectra.results.unload-iam-role", "spectra-unload")))
+                .as("not an ARN").isInstanceOf(BindException.class);
+        assertThatThrownBy(() -> bind(ResultsProperties.class, "spectra.results",
+                Map.of("spectra.results.max-file-size", "4MB")))
+                .as("under UNLOAD's 5 MB").isInstanceOf(BindException.class);
+        assertThatThrownBy(() -> bind(ResultsProperties.class, "spectra.results",
+                Map.of("spectra.results.max-file-size", "7GB")))
+                .as("over UNLOAD's 6.2 GB").isInstanceOf(BindException.class);
+    }
+
+    @Test
     void warehouseBindsOverrides() {
         assertThat(bind(WarehouseProperties.class, "spectra.warehouse", Map.of(
                 "spectra.warehouse.workgroup-name", "serverless",

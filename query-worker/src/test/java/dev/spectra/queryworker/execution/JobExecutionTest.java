@@ -5,6 +5,10 @@ import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.messaging.StatementFinished;
 import dev.spectra.queryworker.testing.FakeWarehouse;
+import dev.spectra.common.result.Compression;
+import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.result.Disposition;
+import dev.spectra.common.result.ResultFormat;
 import dev.spectra.queryworker.testing.WorkerHarness;
 import dev.spectra.queryworker.testing.WorkerHarness.Run;
 import org.junit.jupiter.api.AfterEach;
@@ -678,5 +682,35 @@ class JobExecutionTest {
         assertThat(worker.warehouse.started(job.sql())).isEqualTo(1);
         assertThat(worker.warehouse.listings()).isEqualTo(2);
         assertThat(worker.stored(job).error()).isNull();
+    }
+
+    @Test
+    void anUnloadedJobStartsItsUnloadWithTheSameTokenNameAndUserAsItsQueryWouldHave() {
+        Job job = aQueuedJob().forTenant(ACME).delivered(new DeliveryOptions(Disposition.AUTO, ResultFormat.PARQUET,
+                Compression.NONE, null, null)).build();
+
+        await().until(worker.submit(job)::finished);
+
+        ExecuteStatementRequest request = worker.warehouse.executeRequests().getFirst();
+        assertThat(request.sql()).isEqualTo(UnloadStatement.of(job, WorkerHarness.RESULTS).text());
+        assertThat(request.dbUser()).isEqualTo("acme_reader");
+        assertThat(request.clientToken()).isEqualTo(job.jobId().value());
+        assertThat(request.statementName()).isEqualTo(StatementRequests.statementNameOf(job.jobId()));
+        assertThat(request.sessionKeepAliveSeconds()).isNotNull();
+    }
+
+    @Test
+    void anUnloadedJobFailsWithAnInternalErrorWhenNoUnloadRoleIsConfigured() {
+        worker.close();
+        worker = new WorkerHarness(new WorkerHarness.Settings(100, 4, "worker-1").withoutUnloadRole());
+        Job job = aQueuedJob().forTenant(ACME).delivered(new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV,
+                Compression.NONE, null, null)).build();
+
+        await().until(worker.submit(job)::finished);
+
+        Job stored = worker.stored(job);
+        assertThat(stored.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(stored.error().code()).isEqualTo(ErrorCode.INTERNAL_ERROR.name());
+        assertThat(worker.warehouse.executeRequests()).isEmpty();
     }
 }

@@ -2,6 +2,14 @@ package dev.spectra.queryworker.execution;
 
 import dev.spectra.queryworker.config.SessionsProperties;
 import dev.spectra.queryworker.config.WarehouseProperties;
+import dev.spectra.queryworker.testing.WorkerHarness;
+import dev.spectra.common.result.Compression;
+import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.result.Disposition;
+import dev.spectra.common.result.ResultFormat;
+import dev.spectra.common.job.Job;
+
+import static dev.spectra.queryworker.testing.JobFixtures.aQueuedJob;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
 
@@ -16,7 +24,7 @@ class StatementRequestsTest {
 
     @Test
     void opensSessionOnAServerlessWorkgroupAsTheTenantsDatabaseUser() {
-        StatementRequests requests = new StatementRequests(new WarehouseProperties(null, "analytics", "sales"), SESSIONS);
+        StatementRequests requests = new StatementRequests(new WarehouseProperties(null, "analytics", "sales"), SESSIONS, WorkerHarness.RESULTS);
 
         assertThat(requests.openingSession("acme_reader", "SELECT 1", "job-1", "spectra-job-1")).isEqualTo(ExecuteStatementRequest.builder()
                 .clientToken("job-1")
@@ -31,10 +39,21 @@ class StatementRequestsTest {
 
     @Test
     void sendsOnlyTheSessionTheSqlAndTheClientTokenToAWarmSession() {
-        StatementRequests requests = new StatementRequests(new WarehouseProperties("spectra", null, "dev"), SESSIONS);
+        StatementRequests requests = new StatementRequests(new WarehouseProperties("spectra", null, "dev"), SESSIONS, WorkerHarness.RESULTS);
 
         assertThat(requests.onSession("session-1", "SELECT 1", "job-1", "spectra-job-1"))
                 .isEqualTo(ExecuteStatementRequest.builder().clientToken("job-1").statementName("spectra-job-1")
                         .sessionId("session-1").sql("SELECT 1").build());
+    }
+
+    @Test
+    void anUnloadedJobRunsItsUnloadAndAnyOtherJobItsQuery() {
+        StatementRequests requests = new StatementRequests(new WarehouseProperties("spectra", null, "dev"), SESSIONS, WorkerHarness.RESULTS);
+        Job parquet = aQueuedJob().delivered(new DeliveryOptions(Disposition.AUTO, ResultFormat.PARQUET, Compression.NONE, null, null)).build();
+        Job inline = aQueuedJob().build();
+
+        assertThat(requests.sqlOf(parquet)).startsWith("UNLOAD ('" + parquet.sql() + "') TO 's3://spectra-results/tenant=acme/job="
+                + parquet.jobId().value() + "/unload/'");
+        assertThat(requests.sqlOf(inline)).isEqualTo(inline.sql());
     }
 }

@@ -4,6 +4,7 @@ import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
 import dev.spectra.common.job.JobId;
+import dev.spectra.common.result.DeliveryOptions;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobTable;
 import dev.spectra.common.tenant.TenantId;
@@ -35,6 +36,7 @@ public final class JobFixtures {
         private String leaseOwner;
         private Integer maxConcurrentQueries;
         private Instant leaseUntil;
+        private DeliveryOptions delivery = DeliveryOptions.DEFAULT;
 
         public JobBuilder forTenant(TenantId tenant) {
             this.tenantId = tenant;
@@ -45,6 +47,17 @@ public final class JobFixtures {
         /** The tenant's {@code max_concurrent_queries}, as the gateway copies it from the registry. */
         public JobBuilder withMaxConcurrentQueries(int limit) {
             this.maxConcurrentQueries = limit;
+            return this;
+        }
+
+        public JobBuilder sql(String text) {
+            this.sql = text;
+            return this;
+        }
+
+        /** What the client asked of its result; by default inline JSON. */
+        public JobBuilder delivered(DeliveryOptions options) {
+            this.delivery = options;
             return this;
         }
 
@@ -101,7 +114,8 @@ public final class JobFixtures {
         }
 
         private Job buildUnleased() {
-            Job job = Job.queued(tenantId, JobId.random(), sql, databaseUser, maxConcurrentQueries, submittedAt, Duration.ofDays(7));
+            Job job = Job.queued(tenantId, JobId.random(), sql, databaseUser, maxConcurrentQueries, delivery, null, submittedAt,
+                    Duration.ofDays(7));
             if (status == JobStatus.QUEUED) {
                 return job;
             }

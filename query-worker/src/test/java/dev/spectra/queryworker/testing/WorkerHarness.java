@@ -8,7 +8,9 @@ import dev.spectra.common.messaging.JobRequested;
 import dev.spectra.common.testing.MutableClock;
 import dev.spectra.queryworker.config.LeasesProperties;
 import dev.spectra.queryworker.config.SchedulingProperties;
+import dev.spectra.queryworker.config.ResultsProperties;
 import dev.spectra.queryworker.config.SessionsProperties;
+import org.springframework.util.unit.DataSize;
 import dev.spectra.queryworker.config.StatementsProperties;
 import dev.spectra.queryworker.config.WarehouseProperties;
 import dev.spectra.queryworker.execution.JobPerformer;
@@ -79,7 +81,7 @@ public final class WorkerHarness implements AutoCloseable {
         scheduler = new FairScheduler(scheduling.maxRunning(), scheduling.maxRunningPerTenant(), meters);
         threads = new JobThreads(scheduling, meters);
         performer = new JobPerformer(jobs, this.warehouse,
-                new StatementRequests(new WarehouseProperties("spectra", null, "dev"), sessionSettings),
+                new StatementRequests(new WarehouseProperties("spectra", null, "dev"), sessionSettings, settings.results()),
                 sessions, scheduler, messages, new AwsFailureClassifier(), statementSettings, leaseSettings, clock, meters);
         sweeper = new LeaseSweeper(jobs, performer, threads, platformScheduler, leaseSettings, clock, meters);
         sessions.start();
@@ -94,23 +96,33 @@ public final class WorkerHarness implements AutoCloseable {
      * @param pollInterval     {@code spectra.statements.poll-interval}
      */
     public record Settings(int maxOpenSessions, int runningPerTenant, String workerId, Duration longPollWindow,
-            int maxRunning, Duration pollInterval) {
+            int maxRunning, Duration pollInterval, ResultsProperties results) {
 
         /** 100 jobs at most, without long polling: the harness's clock stands still, a long poll would wait in real time. */
         public Settings(int maxOpenSessions, int runningPerTenant, String workerId) {
-            this(maxOpenSessions, runningPerTenant, workerId, Duration.ZERO, 100, Duration.ofMillis(20));
+            this(maxOpenSessions, runningPerTenant, workerId, Duration.ZERO, 100, Duration.ofMillis(20), RESULTS);
         }
 
         /** Statements younger than {@code window} (by the harness's clock) are long-polled. */
         public Settings withLongPolling(Duration window) {
-            return new Settings(maxOpenSessions, runningPerTenant, workerId, window, maxRunning, pollInterval);
+            return new Settings(maxOpenSessions, runningPerTenant, workerId, window, maxRunning, pollInterval, results);
         }
 
         /** Room for {@code statements} at once (jobs, running statements, sessions), each asked about every {@code pollInterval}. */
         public Settings withCapacity(int statements, Duration pollInterval) {
-            return new Settings(statements, runningPerTenant, workerId, longPollWindow, statements, pollInterval);
+            return new Settings(statements, runningPerTenant, workerId, longPollWindow, statements, pollInterval, results);
+        }
+
+        /** A worker deployed without {@code spectra.results.unload-iam-role}. */
+        public Settings withoutUnloadRole() {
+            return new Settings(maxOpenSessions, runningPerTenant, workerId, longPollWindow, maxRunning, pollInterval,
+                    new ResultsProperties(results.bucket(), null, results.maxFileSize()));
         }
     }
+
+    /** The results bucket and an unload role, as a deployment configures them. */
+    public static final ResultsProperties RESULTS = new ResultsProperties("spectra-results",
+            "arn:aws:iam::123456789012:role/spectra-unload", DataSize.ofMegabytes(128));
 
     /** Stores the job as the gateway would and delivers its request record to the worker. */
     public Run submit(Job job) {
