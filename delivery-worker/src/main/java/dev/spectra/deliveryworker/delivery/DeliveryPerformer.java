@@ -158,9 +158,8 @@ public class DeliveryPerformer {
             return refused;
         }
         String statementId = job.hasStatement() ? job.statementId() : finished.statementId();
-        if (job.delivery().csvFromDataApi()) {
-            return writer.writeCsv(job, finished.resultBytes(), folder, ResultPages.csv(results, statementId, caller), lease::keep);
-        }
+        // The query worker does not yet run CSV jobs with ResultFormat CSV, so their rows arrive typed and are encoded
+        // here, as Redshift writes CSV; ResultWriter.writeCsv passes the warehouse's CSV text through once it does.
         return writer.write(job, finished.resultBytes(), folder, ResultPages.typed(results, statementId, caller), lease::keep);
     }
 
