@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 
 import static java.util.Objects.requireNonNull;
@@ -96,27 +98,8 @@ public final class ResultWriter {
      */
     public WrittenResult write(Job job, long warehouseBytes, String folder, Iterator<GetStatementResultResponse> pages,
             Runnable heartbeat) {
-        if (!pages.hasNext()) {
-            throw new IllegalStateException("the Data API returned no page at all");
-        }
-        Writing writing = new Writing(job, warehouseBytes, folder);
-        try {
-            while (pages.hasNext()) {
-                GetStatementResultResponse page = pages.next();
-                writing.columns(page.columnMetadata());
-                for (List<Field> record : page.records()) {
-                    if (!writing.row(record)) {
-                        return writing.finish(true);
-                    }
-                }
-                if (pages.hasNext()) {
-                    heartbeat.run();
-                }
-            }
-            return writing.finish(false);
-        } finally {
-            writing.abandonUnfinished();
-        }
+        return writePages(job, warehouseBytes, folder, pages, heartbeat, GetStatementResultResponse::columnMetadata,
+                (writing, page) -> page.records().stream().allMatch(writing::row));
     }
 
     /**
@@ -126,27 +109,25 @@ public final class ResultWriter {
      */
     public WrittenResult writeCsv(Job job, long warehouseBytes, String folder, Iterator<GetStatementResultV2Response> pages,
             Runnable heartbeat) {
+        return writePages(job, warehouseBytes, folder, pages, heartbeat, GetStatementResultV2Response::columnMetadata,
+                (writing, page) -> page.records().stream().map(QueryRecords::csvRecords).allMatch(writing::csvText));
+    }
+
+    /**
+     * Reads pages only while their rows are placed; {@code placeRows} answers false once the result is cut or refused.
+     */
+    private <P> WrittenResult writePages(Job job, long warehouseBytes, String folder, Iterator<P> pages, Runnable heartbeat,
+            Function<P, List<ColumnMetadata>> columnsOf, BiPredicate<Writing, P> placeRows) {
         if (!pages.hasNext()) {
             throw new IllegalStateException("the Data API returned no page at all");
         }
         Writing writing = new Writing(job, warehouseBytes, folder);
-        boolean first = true;
         try {
             while (pages.hasNext()) {
-                GetStatementResultV2Response page = pages.next();
-                writing.columns(page.columnMetadata());
-                for (QueryRecords records : page.records()) {
-                    for (String record : CsvRecords.split(records.csvRecords())) {
-                        if (first) {
-                            first = false;
-                            if (Arrays.equals(record.getBytes(StandardCharsets.UTF_8), writing.encoder.chunkStart())) {
-                                continue;
-                            }
-                        }
-                        if (!writing.csvRecord(record)) {
-                            return writing.finish(true);
-                        }
-                    }
+                P page = pages.next();
+                writing.columns(columnsOf.apply(page));
+                if (!placeRows.test(writing, page)) {
+                    return writing.finish(true);
                 }
                 if (pages.hasNext()) {
                     heartbeat.run();
@@ -183,6 +164,8 @@ public final class ResultWriter {
         private long bytes;
         private boolean truncated;
         private WrittenResult.TooLarge refused;
+        /** Whether the first CSV record, the header when the warehouse sends one, was looked at. */
+        private boolean headerSkipped;
 
         Writing(Job job, long warehouseBytes, String folder) {
             this.job = job;
@@ -218,8 +201,24 @@ public final class ResultWriter {
             return accept();
         }
 
+        /** Places the records of one piece of the warehouse's CSV text, skipping its header; false once cut or refused. */
+        boolean csvText(String text) {
+            for (String record : CsvRecords.split(text)) {
+                if (!headerSkipped) {
+                    headerSkipped = true;
+                    if (Arrays.equals(record.getBytes(StandardCharsets.UTF_8), encoder.chunkStart())) {
+                        continue;
+                    }
+                }
+                if (!csvRecord(record)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /** Places one record of the warehouse's CSV text as it is; false once the result is cut or refused. */
-        boolean csvRecord(String record) {
+        private boolean csvRecord(String record) {
             if (options.rowLimit() != null && rows == options.rowLimit()) {
                 truncated = true;
                 return false;
@@ -265,12 +264,7 @@ public final class ResultWriter {
         /** The row in hand goes to the chunk in hand, after the rows held so far; a full chunk is closed first. */
         private void place() {
             if (held != null) {
-                ByteArrayOutputStream rowsHeld = held;
-                held = null;
-                chunk = new ChunkFile(0, 0);
-                if (rowsHeld.size() > 0) {
-                    chunk.writeRows(rowsHeld.toByteArray(), rows);
-                }
+                spillHeld();
             }
             long target = disposition == Disposition.INLINE ? inlineChunkBytes : fileMaxBytes;
             if (chunk != null && chunk.rows > 0 && chunk.uncompressed + row.size() > target) {
@@ -288,6 +282,14 @@ public final class ResultWriter {
             return encoder.chunkStart().length + encoder.chunkEnd().length;
         }
 
+        /** The rows held for the item become the first chunk's: the result goes to the bucket after all. */
+        private void spillHeld() {
+            byte[] rowsHeld = held.toByteArray();
+            held = null;
+            chunk = new ChunkFile(0, 0);
+            chunk.writeRows(rowsHeld, rows);
+        }
+
         WrittenResult finish(boolean cut) {
             if (refused != null) {
                 return refused;
@@ -300,10 +302,7 @@ public final class ResultWriter {
                             ResultFormat.JSON_ARRAY, Compression.NONE, rows, held.size() + 2, truncated, 1, null));
                 }
                 // The columns made it too large for the item after all.
-                ByteArrayOutputStream rowsHeld = held;
-                held = null;
-                chunk = new ChunkFile(0, 0);
-                chunk.writeRows(rowsHeld.toByteArray(), rows);
+                spillHeld();
             }
             if (chunk == null) {
                 // No row at all: one empty chunk, so that the result has its one file (a CSV header, an empty array).
