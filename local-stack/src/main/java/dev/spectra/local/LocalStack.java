@@ -274,9 +274,11 @@ public final class LocalStack implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaExecutable());
         command.addAll(SERVICE_JVM_OPTIONS);
+        command.addAll(settings.serviceJvmOptions().getOrDefault(module, List.of()));
         command.add("-jar");
         command.add(settings.serviceJar(module).toString());
         command.addAll(serviceArguments(module, port));
+        settings.serviceProperties().getOrDefault(module, List.of()).forEach(property -> command.add("--" + property));
         Map<String, String> environment = new HashMap<>(LocalAws.environment());
         if (module.equals(GATEWAY_MODULE)) {
             environment.put("SPECTRA_GATEWAY_AUTH_HMAC_SECRET", tokens.secret());

@@ -34,7 +34,7 @@ public record ProvisionedTenant(DemoTenant tenant, String databaseUser) {
     }
 
     public Tenant registryEntry() {
-        return new Tenant(tenant.id(), databaseUser, tenant.active(), tenant.maxConcurrentQueries());
+        return new Tenant(tenant.id(), databaseUser, tenant.active(), tenant.maxConcurrentQueries(), tenant.maxResultBytes());
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.spectra.common.tenant.TenantId;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +43,7 @@ class LocalStackSettingsTest {
         LocalStackSettings three = DEFAULTS.withTenantLimits(TenantLimits.DEFAULTS).withKafkaBrokers(3);
 
         assertThat(three).isEqualTo(new LocalStackSettings(DEFAULTS.repositoryRoot(), DEFAULTS.stateDirectory(), 8080,
-                TenantLimits.DEFAULTS, Map.of(), 3));
+                TenantLimits.DEFAULTS, Map.of(), 3, Map.of(), Map.of(), Map.of()));
         assertThat(three.withTenantLimits(TenantLimits.DEFAULTS).kafkaBrokers()).isEqualTo(3);
         assertThat(three.withTenantConcurrency(DemoTenant.ACME.id(), 2).kafkaBrokers()).isEqualTo(3);
     }
@@ -52,5 +53,29 @@ class LocalStackSettingsTest {
         assertThatThrownBy(() -> DEFAULTS.withKafkaBrokers(0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("kafkaBrokers");
+    }
+
+    @Test
+    void aTenantsMaxResultBytesReachesOnlyThatTenantsRegistryEntry() {
+        LocalStackSettings limited = DEFAULTS.withTenantMaxResultBytes(DemoTenant.GLOBEX.id(), 100_000);
+
+        assertThat(limited.tenants()).filteredOn(tenant -> tenant.id().equals(DemoTenant.GLOBEX.id()))
+                .extracting(DemoTenant::maxResultBytes).containsExactly(100_000L);
+        assertThat(limited.tenants()).filteredOn(tenant -> !tenant.id().equals(DemoTenant.GLOBEX.id()))
+                .extracting(DemoTenant::maxResultBytes).containsOnlyNulls();
+    }
+
+    @Test
+    void serviceOptionsAndPropertiesAccumulatePerModuleAndRefuseAnUnknownModuleOrAPropertyWithoutValue() {
+        LocalStackSettings tuned = DEFAULTS.withServiceJvmOptions("delivery-worker", "-Xmx256m")
+                .withServiceProperties("delivery-worker", "spectra.delivery.inline-max-bytes=1MB")
+                .withServiceProperties("delivery-worker", "spectra.delivery.file-max-bytes=8MB");
+
+        assertThat(tuned.serviceJvmOptions()).containsExactly(Map.entry("delivery-worker", List.of("-Xmx256m")));
+        assertThat(tuned.serviceProperties().get("delivery-worker"))
+                .containsExactly("spectra.delivery.inline-max-bytes=1MB", "spectra.delivery.file-max-bytes=8MB");
+        assertThatThrownBy(() -> DEFAULTS.withServiceJvmOptions("no-such-worker", "-Xmx1g")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DEFAULTS.withServiceProperties("query-worker", "spectra.results.max-file-size"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

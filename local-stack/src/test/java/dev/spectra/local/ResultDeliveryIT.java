@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,9 +44,13 @@ class ResultDeliveryIT {
     private static final Duration JOB_DEADLINE = Duration.ofMinutes(4);
     private static final String ACME = "acme";
     private static final String GLOBEX = "globex";
+    private static final String DELIVERY_HEAP = "256m";
+    private static final String INLINE_MAX_BYTES = "1MB";
+    private static final long GLOBEX_MAX_RESULT_BYTES = 100_000;
     /** 3,000 acme orders times 334: 1,002,000 rows, every one acme's (row-level security applies to both sides). */
-    private static final String MILLION_ROWS = "SELECT a.tenant_id, a.order_id AS a, b.order_id AS b "
-            + "FROM sales a CROSS JOIN (SELECT order_id FROM sales ORDER BY order_id LIMIT 334) b";
+    private static final String MILLION_ROWS = crossJoin(334);
+    /** 3,000 times 40: 120,000 rows, some 2 MB as JSON, twice the inline limit of this stack. */
+    private static final String TWICE_THE_INLINE_LIMIT = crossJoin(40);
 
     private LocalStack stack;
     private GatewayClient gateway;
@@ -56,7 +62,16 @@ class ResultDeliveryIT {
     @BeforeAll
     void startTheStack() {
         Path root = TestRepository.root();
-        stack = LocalStack.start(new LocalStackSettings(root, root.resolve("local-stack/target/result-delivery-stack"), FreePorts.next()));
+        LocalStackSettings settings = new LocalStackSettings(root, root.resolve("local-stack/target/result-delivery-stack"), FreePorts.next())
+                // The heap the issue allows a delivery worker: exports stream, whatever their size.
+                .withServiceJvmOptions("delivery-worker", "-Xmx" + DELIVERY_HEAP)
+                // Limits small enough that these results cross them: inline in several chunks, AUTO switching at 1 MB,
+                // exports cut into several files by the delivery worker and by UNLOAD alike.
+                .withServiceProperties("delivery-worker", "spectra.delivery.inline-max-bytes=" + INLINE_MAX_BYTES,
+                        "spectra.delivery.inline-chunk-bytes=64KB", "spectra.delivery.file-max-bytes=8MB")
+                .withServiceProperties("query-worker", "spectra.results.max-file-size=5MB")
+                .withTenantMaxResultBytes(TenantId.of(GLOBEX), GLOBEX_MAX_RESULT_BYTES);
+        stack = LocalStack.start(settings);
         gateway = new GatewayClient(stack.gatewayUrl());
         acmeToken = stack.tokens().tokenFor(TenantId.of(ACME));
         globexToken = stack.tokens().tokenFor(TenantId.of(GLOBEX));
@@ -79,6 +94,7 @@ class ResultDeliveryIT {
         assertThat(manifest.get("disposition").asString()).isEqualTo("INLINE");
         assertThat(manifest.get("total_row_count").asLong()).isEqualTo(3000);
         assertThat(manifest.get("truncated").asBoolean()).isFalse();
+        assertThat(manifest.get("chunk_count").asInt()).as("chunks of at most 64 KB").isGreaterThan(1);
         List<JsonNode> rows = new ArrayList<>();
         manifest.get("rows").forEach(rows::add);
         JsonNode next = manifest.get("next_chunk");
@@ -93,7 +109,7 @@ class ResultDeliveryIT {
 
     @Test
     void aMillionRowCrossJoinExportsAsLinksInEveryFormatAndMatchesTheWarehouse() {
-        Checksum expected = checksumInWarehouse();
+        Checksum expected = checksumInWarehouse(MILLION_ROWS);
         assertThat(expected.rows()).isEqualTo(1_002_000);
 
         for (Map.Entry<String, String[]> export : exports().entrySet()) {
@@ -105,6 +121,7 @@ class ResultDeliveryIT {
             assertThat(manifest.get("disposition").asString()).as(export.getKey()).isEqualTo("EXTERNAL_LINKS");
             assertThat(manifest.get("format").asString()).as(export.getKey()).isEqualTo(format);
             assertThat(manifest.get("total_row_count").asLong()).as(export.getKey()).isEqualTo(expected.rows());
+            assertThat(manifest.get("chunk_count").asInt()).as(export.getKey()).isGreaterThan(1);
             Checksum downloaded = Checksum.EMPTY;
             for (JsonNode chunk : manifest.get("chunks")) {
                 byte[] file = gateway.download(URI.create(chunk.get("external_link").asString()));
@@ -120,13 +137,34 @@ class ResultDeliveryIT {
     @Test
     void autoAnswersInlineUnderTheLimitAndWithLinksBeyondIt() {
         String small = succeeded(ACME, acmeToken, Map.of("sql", "SELECT order_id FROM sales ORDER BY order_id LIMIT 10"));
-        String large = succeeded(ACME, acmeToken, Map.of("sql", MILLION_ROWS));
+        String large = succeeded(ACME, acmeToken, Map.of("sql", TWICE_THE_INLINE_LIMIT));
 
         assertThat(results(ACME, acmeToken, small).get("disposition").asString()).isEqualTo("INLINE");
         assertThat(results(ACME, acmeToken, small).get("row_count").asLong()).isEqualTo(10);
         JsonNode switched = results(ACME, acmeToken, large);
         assertThat(switched.get("disposition").asString()).isEqualTo("EXTERNAL_LINKS");
-        assertThat(switched.get("total_row_count").asLong()).isEqualTo(1_002_000);
+        assertThat(switched.get("total_row_count").asLong()).isEqualTo(120_000);
+        assertThat(switched.get("total_byte_count").asLong()).isGreaterThan(1024 * 1024);
+        Checksum downloaded = Checksum.EMPTY;
+        for (JsonNode chunk : switched.get("chunks")) {
+            downloaded = downloaded.plus(Checksum.of("JSON_ARRAY", gateway.download(URI.create(chunk.get("external_link").asString()))));
+        }
+        assertThat(downloaded).isEqualTo(checksumInWarehouse(TWICE_THE_INLINE_LIMIT));
+    }
+
+    @Test
+    void aResultBeyondTheTenantsMaxResultBytesFailsNamingTheLimitUnlessAByteLimitCutsIt() {
+        String refused = ended(GLOBEX, globexToken, Map.of("sql", "SELECT * FROM sales"));
+        JsonNode status = gateway.status(globexToken, GLOBEX, refused).json();
+        assertThat(status.get("status").asString()).isEqualTo("FAILED");
+        assertThat(status.get("error").get("code").asString()).isEqualTo("RESULT_TOO_LARGE");
+        assertThat(status.get("error").get("message").asString()).contains(Long.toString(GLOBEX_MAX_RESULT_BYTES), "max_result_bytes");
+
+        String cut = succeeded(GLOBEX, globexToken, Map.of("sql", "SELECT * FROM sales", "byte_limit", 50_000));
+        JsonNode manifest = results(GLOBEX, globexToken, cut);
+        assertThat(manifest.get("truncated").asBoolean()).isTrue();
+        assertThat(manifest.get("total_byte_count").asLong()).isBetween(1L, 50_000L);
+        assertThat(manifest.get("total_row_count").asLong()).isBetween(1L, 1999L);
     }
 
     @Test
@@ -154,10 +192,19 @@ class ResultDeliveryIT {
         exports.put("csv.gz", new String[] {"CSV", "GZIP"});
         exports.put("jsonl.gz", new String[] {"JSON_LINES", "GZIP"});
         exports.put("json", new String[] {"JSON_ARRAY", "NONE"});
+        exports.put("parquet", new String[] {"PARQUET", "NONE"});
         return exports;
     }
 
     private String succeeded(String tenant, String token, Map<String, Object> body) {
+        String jobId = ended(tenant, token, body);
+        Answer status = gateway.status(token, tenant, jobId);
+        assertThat(status.text("status")).as(status.body()).isEqualTo("SUCCEEDED");
+        return jobId;
+    }
+
+    /** Submits, and waits for the job's terminal state. */
+    private String ended(String tenant, String token, Map<String, Object> body) {
         Answer submitted = gateway.submitRaw(token, tenant, JSON.writeValueAsString(body));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
         String jobId = submitted.text("job_id");
@@ -165,9 +212,13 @@ class ResultDeliveryIT {
             Answer status = gateway.status(token, tenant, jobId);
             assertThat(status.text("status")).as(status.body()).isIn("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT");
         });
-        Answer status = gateway.status(token, tenant, jobId);
-        assertThat(status.text("status")).as(status.body()).isEqualTo("SUCCEEDED");
         return jobId;
+    }
+
+    /** acme's orders, each paired with its first {@code partners} orders. */
+    private static String crossJoin(int partners) {
+        return "SELECT a.tenant_id, a.order_id AS a, b.order_id AS b "
+                + "FROM sales a CROSS JOIN (SELECT order_id FROM sales ORDER BY order_id LIMIT " + partners + ") b";
     }
 
     private JsonNode results(String tenant, String token, String jobId) {
@@ -187,12 +238,12 @@ class ResultDeliveryIT {
     }
 
     /** The query as acme's own user sees it: row-level security decides, as it does for Spectra. */
-    private Checksum checksumInWarehouse() {
+    private Checksum checksumInWarehouse(String query) {
         try (Connection connection = administrator.getConnection(); Statement sql = connection.createStatement()) {
             connection.setAutoCommit(false);
             sql.execute("SET LOCAL ROLE \"" + acmeUser + "\"");
             try (ResultSet row = sql.executeQuery("SELECT count(*), sum(a), sum(b), count(*) FILTER (WHERE tenant_id <> 'acme') FROM ("
-                    + MILLION_ROWS + ") q")) {
+                    + query + ") q")) {
                 row.next();
                 assertThat(row.getLong(4)).as("rows of another tenant").isZero();
                 return new Checksum(row.getLong(1), row.getLong(2), row.getLong(3));
@@ -222,6 +273,9 @@ class ResultDeliveryIT {
         }
 
         static Checksum of(String format, byte[] file) {
+            if (format.equals("PARQUET")) {
+                return ofParquet(file);
+            }
             String text = new String(file, StandardCharsets.UTF_8);
             long rows = 0;
             long a = 0;
@@ -258,6 +312,30 @@ class ResultDeliveryIT {
                 default -> throw new IllegalArgumentException(format);
             }
             return new Checksum(rows, a, b);
+        }
+
+        /** A Parquet chunk read back by DuckDB: a complete file, with its typed columns. */
+        private static Checksum ofParquet(byte[] file) {
+            try {
+                Path parquet = Files.createTempFile("chunk-", ".parquet");
+                try {
+                    Files.write(parquet, file);
+                    try (Connection duckDb = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duckDb.createStatement();
+                         ResultSet row = sql.executeQuery("SELECT count(*), sum(a), sum(b), count(*) FILTER (WHERE tenant_id <> 'acme'), "
+                                 + "typeof(any_value(a)) FROM read_parquet('" + parquet + "')")) {
+                        row.next();
+                        assertThat(row.getLong(4)).as("rows of another tenant").isZero();
+                        assertThat(row.getString(5)).as("a typed column").isIn("INTEGER", "BIGINT");
+                        return new Checksum(row.getLong(1), row.getLong(2), row.getLong(3));
+                    }
+                } finally {
+                    Files.deleteIfExists(parquet);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

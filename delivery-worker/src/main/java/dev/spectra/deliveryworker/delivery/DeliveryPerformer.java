@@ -158,8 +158,10 @@ public class DeliveryPerformer {
             return refused;
         }
         String statementId = job.hasStatement() ? job.statementId() : finished.statementId();
-        // The query worker does not yet run CSV jobs with ResultFormat CSV, so their rows arrive typed and are encoded
-        // here, as Redshift writes CSV; ResultWriter.writeCsv passes the warehouse's CSV text through once it does.
+        if (job.delivery().csvFromDataApi()) {
+            // The query worker ran it with ResultFormat CSV: the warehouse's own CSV text, passed through.
+            return writer.writeCsv(job, finished.resultBytes(), folder, ResultPages.csv(results, statementId, caller), lease::keep);
+        }
         return writer.write(job, finished.resultBytes(), folder, ResultPages.typed(results, statementId, caller), lease::keep);
     }
 

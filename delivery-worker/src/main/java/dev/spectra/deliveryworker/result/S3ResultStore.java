@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.utils.CancellableOutputStream;
 
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,8 +25,16 @@ import static java.util.Objects.requireNonNull;
  * built with {@code multipartEnabled}): the bytes written are cut into parts and uploaded while the delivery
  * goes on writing, with at most the client's part buffer held in memory, whatever the object's size. An object
  * smaller than one part goes up as one PutObject.
+ *
+ * <p>What a delivery writes goes through a buffer of {@link #WRITE_BUFFER_BYTES} first: the SDK's blocking stream
+ * hands every {@code write} to the client as a buffer of its own, which the multipart client keeps until its part is
+ * full, so a row-sized write each (tens of bytes) would hold hundreds of thousands of small buffers per part and
+ * exhaust a small heap.
  */
 public final class S3ResultStore implements ResultStore {
+
+    /** The size of what reaches the SDK's stream per write. */
+    static final int WRITE_BUFFER_BYTES = 256 * 1024;
 
     private final S3AsyncClient s3;
     private final String bucket;
@@ -93,22 +102,25 @@ public final class S3ResultStore implements ResultStore {
     private static final class S3Upload implements Upload {
         private final CancellableOutputStream body;
         private final CountingStream counted;
+        private final BufferedOutputStream buffered;
         private final CompletableFuture<PutObjectResponse> stored;
 
         S3Upload(CancellableOutputStream body, CompletableFuture<PutObjectResponse> stored) {
             this.body = body;
             this.counted = new CountingStream(body);
+            this.buffered = new BufferedOutputStream(counted, WRITE_BUFFER_BYTES);
             this.stored = stored;
         }
 
         @Override
         public OutputStream stream() {
-            return counted;
+            return buffered;
         }
 
         @Override
         public long complete() {
             try {
+                buffered.flush();
                 body.close();
             } catch (IOException | RuntimeException e) {
                 // The client failed the body already; what it answered is in the future below.

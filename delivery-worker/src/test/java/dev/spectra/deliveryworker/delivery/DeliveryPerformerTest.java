@@ -202,6 +202,24 @@ class DeliveryPerformerTest {
     }
 
     @Test
+    void aCsvResultTheWarehouseWroteAsCsvIsReadWithGetStatementResultV2AndStoredAsItsText() {
+        Job job = jobs.save(aDeliveringJob()
+                .askingFor(new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.NONE, null, 1_000_000L)).build());
+        results.addCsv(job.statementId(), List.of(column("id", "int4"), column("note", "varchar")),
+                "id,note\n1,\"a, \"\"quoted\"\"\nline\"\n", "2,\n3,plain\n");
+
+        DeliveryOutcome outcome = performer().perform(finished(job));
+
+        Job delivered = jobs.stored(job);
+        assertThat(outcome).isEqualTo(DeliveryOutcome.DELIVERED);
+        assertThat(delivered.result().rowCount()).isEqualTo(3);
+        assertThat(results.requests()).extracting(FakeStatementResults.Request::nextToken).containsExactly(tokenOfPage(0), tokenOfPage(1));
+        String chunk = store.objects().entrySet().stream().filter(object -> object.getKey().endsWith(".csv"))
+                .map(object -> new String(object.getValue(), java.nio.charset.StandardCharsets.UTF_8)).findFirst().orElseThrow();
+        assertThat(chunk).isEqualTo("id,note\n1,\"a, \"\"quoted\"\"\nline\"\n2,\n3,plain\n");
+    }
+
+    @Test
     void retriesThrottledPageThenSucceeds() {
         Job job = jobs.save(aDeliveringJob().build());
         results.add(job.statementId(), List.of(column("n", "int4")),

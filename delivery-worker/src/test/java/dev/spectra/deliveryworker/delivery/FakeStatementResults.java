@@ -3,6 +3,8 @@ package dev.spectra.deliveryworker.delivery;
 import software.amazon.awssdk.services.redshiftdata.model.ColumnMetadata;
 import software.amazon.awssdk.services.redshiftdata.model.Field;
 import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultResponse;
+import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultV2Response;
+import software.amazon.awssdk.services.redshiftdata.model.QueryRecords;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * The Data API's GetStatementResult in memory: pages chained by {@code nextToken}, an unknown statement
- * answered like the real service (ResourceNotFoundException), and failures scripted per page.
+ * answered like the real service (ResourceNotFoundException), and failures scripted per page. A statement run with
+ * {@code ResultFormat: CSV} is read with GetStatementResultV2 only, as the service allows.
  */
 public final class FakeStatementResults implements StatementResults {
 
@@ -27,6 +30,7 @@ public final class FakeStatementResults implements StatementResults {
     private static final String TOKEN_PREFIX = "token-";
 
     private final Map<String, List<GetStatementResultResponse>> results = new HashMap<>();
+    private final Map<String, List<GetStatementResultV2Response>> csvResults = new HashMap<>();
     private final Map<Key, Deque<Supplier<RuntimeException>>> failures = new HashMap<>();
     private final List<Request> requests = new ArrayList<>();
 
@@ -60,6 +64,21 @@ public final class FakeStatementResults implements StatementResults {
         return this;
     }
 
+    /** A statement run with ResultFormat CSV: each page one piece of CSV text (the header on the first, as the service sends it). */
+    public synchronized FakeStatementResults addCsv(String statementId, List<ColumnMetadata> columns, String... pages) {
+        List<GetStatementResultV2Response> responses = new ArrayList<>();
+        for (int i = 0; i < pages.length; i++) {
+            responses.add(GetStatementResultV2Response.builder()
+                    .columnMetadata(columns)
+                    .records(List.of(QueryRecords.fromCsvRecords(pages[i])))
+                    .resultFormat("CSV")
+                    .nextToken(i + 1 < pages.length ? tokenOfPage(i + 1) : null)
+                    .build());
+        }
+        csvResults.put(statementId, responses);
+        return this;
+    }
+
     /** The token that asks for page {@code index} (0-based); the first page is asked for without one. */
     public static String tokenOfPage(int index) {
         return index == 0 ? null : TOKEN_PREFIX + index;
@@ -88,6 +107,16 @@ public final class FakeStatementResults implements StatementResults {
         List<GetStatementResultResponse> pages = results.get(statementId);
         if (pages == null) {
             // With the error code the service sends: the shared classifier goes by it, not by the exception type.
+            throw AwsErrors.resultsGone();
+        }
+        return pages.get(nextToken == null ? 0 : Integer.parseInt(nextToken.substring(TOKEN_PREFIX.length())));
+    }
+
+    @Override
+    public synchronized GetStatementResultV2Response csvPage(String statementId, String nextToken) {
+        requests.add(new Request(statementId, nextToken));
+        List<GetStatementResultV2Response> pages = csvResults.get(statementId);
+        if (pages == null) {
             throw AwsErrors.resultsGone();
         }
         return pages.get(nextToken == null ? 0 : Integer.parseInt(nextToken.substring(TOKEN_PREFIX.length())));

@@ -107,6 +107,15 @@ public final class DataApiEmulator implements AutoCloseable {
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    static {
+        // The JDK's HTTP server leaves Nagle's algorithm on: a response's headers and body then go out as two
+        // segments, and the second waits for the client's delayed ACK, some 40 ms a call. A result paged in 2,000
+        // calls waited 80 s for nothing. Read once, when the server's configuration class loads.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     public static DataApiEmulator start(DataApiSettings settings) {
         requireNonNull(settings, "settings is null");
         Clock clock = Clock.systemUTC();

@@ -28,6 +28,7 @@ import org.slf4j.MDC;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.redshiftdata.model.DescribeStatementResponse;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
+import software.amazon.awssdk.services.redshiftdata.model.ResultFormatString;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementResponse;
 
 import java.time.Clock;
@@ -301,6 +302,7 @@ public final class JobPerformer {
                     "the service is not configured to export results as files; retry later or ask for another format"));
             return Optional.empty();
         }
+        ResultFormatString format = StatementRequests.resultFormatOf(job);
         int attempt = 0;
         int refusedSessions = 0;
         while (true) {
@@ -315,8 +317,8 @@ public final class JobPerformer {
             boolean warm = lease.sessionId().isPresent();
             String token = clientToken(job, refusedSessions);
             ExecuteStatementRequest request = lease.sessionId()
-                    .map(sessionId -> requests.onSession(sessionId, sql, token, StatementRequests.statementNameOf(job.jobId())))
-                    .orElseGet(() -> requests.openingSession(job.databaseUser(), sql, token, StatementRequests.statementNameOf(job.jobId())));
+                    .map(sessionId -> requests.onSession(sessionId, sql, format, token, StatementRequests.statementNameOf(job.jobId())))
+                    .orElseGet(() -> requests.openingSession(job.databaseUser(), sql, format, token, StatementRequests.statementNameOf(job.jobId())));
             try {
                 ExecuteStatementResponse response = warehouse.executeStatement(request);
                 String statementId = requireNonNull(response.id(), "ExecuteStatement answered without a statement id");

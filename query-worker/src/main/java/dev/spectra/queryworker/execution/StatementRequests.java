@@ -5,6 +5,7 @@ import dev.spectra.queryworker.config.ResultsProperties;
 import dev.spectra.queryworker.config.SessionsProperties;
 import dev.spectra.queryworker.config.WarehouseProperties;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
+import software.amazon.awssdk.services.redshiftdata.model.ResultFormatString;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,7 +13,8 @@ import static java.util.Objects.requireNonNull;
  * The two shapes of ExecuteStatement: opening a session as a database user, or running on a warm session.
  * Both carry a client token, which makes the Data API answer a repeated request with the statement it
  * already started instead of starting another. A job whose result the warehouse exports runs its
- * {@link UnloadStatement} in place of its query, with everything else about the request the same.
+ * {@link UnloadStatement} in place of its query, with everything else about the request the same; a CSV job
+ * whose rows the delivery worker reads asks the Data API for CSV results, which it passes through as they are.
  */
 public final class StatementRequests {
 
@@ -38,15 +40,26 @@ public final class StatementRequests {
     }
 
     /**
-     * Runs {@code sql} as {@code databaseUser} and keeps the session it opens alive for the next statement of
-     * the same user. {@code DbUser} is what confines the statement to its tenant's rows.
+     * The Data API's {@code ResultFormat} for the job: CSV when the delivery worker reads a CSV result page by page
+     * ({@code delivery().csvFromDataApi()}, read back with GetStatementResultV2), else none, the service's JSON.
      */
+    public static ResultFormatString resultFormatOf(Job job) {
+        return job.delivery().csvFromDataApi() ? ResultFormatString.CSV : null;
+    }
+
     /** The name every statement of a job carries, so that a worker taking the job over can find it. */
     public static String statementNameOf(dev.spectra.common.job.JobId jobId) {
         return "spectra-job-" + jobId.value();
     }
 
-    public ExecuteStatementRequest openingSession(String databaseUser, String sql, String clientToken, String statementName) {
+    /**
+     * Runs {@code sql} as {@code databaseUser} and keeps the session it opens alive for the next statement of
+     * the same user. {@code DbUser} is what confines the statement to its tenant's rows.
+     *
+     * @param format the result's format ({@link #resultFormatOf}); null for the service's default, JSON
+     */
+    public ExecuteStatementRequest openingSession(String databaseUser, String sql, ResultFormatString format, String clientToken,
+                                                  String statementName) {
         requireNonNull(databaseUser, "databaseUser is null");
         requireNonNull(sql, "sql is null");
         requireNonNull(clientToken, "clientToken is null");
@@ -58,6 +71,7 @@ public final class StatementRequests {
                 .database(warehouse.database())
                 .dbUser(databaseUser)
                 .sql(sql)
+                .resultFormat(format)
                 .sessionKeepAliveSeconds(sessions.keepAliveSeconds())
                 .build();
     }
@@ -66,7 +80,8 @@ public final class StatementRequests {
      * Runs {@code sql} on a session opened earlier. The Data API refuses a target, database or user next to a
      * session id: the session already carries them.
      */
-    public ExecuteStatementRequest onSession(String sessionId, String sql, String clientToken, String statementName) {
+    public ExecuteStatementRequest onSession(String sessionId, String sql, ResultFormatString format, String clientToken,
+                                             String statementName) {
         requireNonNull(sessionId, "sessionId is null");
         requireNonNull(sql, "sql is null");
         requireNonNull(clientToken, "clientToken is null");
@@ -75,6 +90,7 @@ public final class StatementRequests {
                 .statementName(statementName)
                 .sessionId(sessionId)
                 .sql(sql)
+                .resultFormat(format)
                 .build();
     }
 }

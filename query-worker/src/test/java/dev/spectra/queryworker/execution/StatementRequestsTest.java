@@ -12,6 +12,7 @@ import dev.spectra.common.job.Job;
 import static dev.spectra.queryworker.testing.JobFixtures.aQueuedJob;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
+import software.amazon.awssdk.services.redshiftdata.model.ResultFormatString;
 
 import java.time.Duration;
 
@@ -26,7 +27,7 @@ class StatementRequestsTest {
     void opensSessionOnAServerlessWorkgroupAsTheTenantsDatabaseUser() {
         StatementRequests requests = new StatementRequests(new WarehouseProperties(null, "analytics", "sales"), SESSIONS, WorkerHarness.RESULTS);
 
-        assertThat(requests.openingSession("acme_reader", "SELECT 1", "job-1", "spectra-job-1")).isEqualTo(ExecuteStatementRequest.builder()
+        assertThat(requests.openingSession("acme_reader", "SELECT 1", null, "job-1", "spectra-job-1")).isEqualTo(ExecuteStatementRequest.builder()
                 .clientToken("job-1")
                 .statementName("spectra-job-1")
                 .workgroupName("analytics")
@@ -41,7 +42,7 @@ class StatementRequestsTest {
     void sendsOnlyTheSessionTheSqlAndTheClientTokenToAWarmSession() {
         StatementRequests requests = new StatementRequests(new WarehouseProperties("spectra", null, "dev"), SESSIONS, WorkerHarness.RESULTS);
 
-        assertThat(requests.onSession("session-1", "SELECT 1", "job-1", "spectra-job-1"))
+        assertThat(requests.onSession("session-1", "SELECT 1", null, "job-1", "spectra-job-1"))
                 .isEqualTo(ExecuteStatementRequest.builder().clientToken("job-1").statementName("spectra-job-1")
                         .sessionId("session-1").sql("SELECT 1").build());
     }
@@ -55,5 +56,22 @@ class StatementRequestsTest {
         assertThat(requests.sqlOf(parquet)).startsWith("UNLOAD ('" + parquet.sql() + "') TO 's3://spectra-results/tenant=acme/job="
                 + parquet.jobId().value() + "/unload/'");
         assertThat(requests.sqlOf(inline)).isEqualTo(inline.sql());
+    }
+
+    @Test
+    void aCsvJobReadPageByPageAsksForCsvResultsAndEveryOtherJobForTheDefault() {
+        StatementRequests requests = new StatementRequests(new WarehouseProperties("spectra", null, "dev"), SESSIONS, WorkerHarness.RESULTS);
+        Job pagedCsv = aQueuedJob().delivered(new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, null, 1_000_000L)).build();
+        Job unloadedCsv = aQueuedJob().delivered(new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.NONE, null, null)).build();
+        Job jsonLines = aQueuedJob().delivered(new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.JSON_LINES, Compression.NONE, null, null)).build();
+
+        assertThat(StatementRequests.resultFormatOf(pagedCsv)).isEqualTo(ResultFormatString.CSV);
+        assertThat(StatementRequests.resultFormatOf(unloadedCsv)).as("UNLOAD writes the files itself").isNull();
+        assertThat(StatementRequests.resultFormatOf(jsonLines)).isNull();
+        assertThat(StatementRequests.resultFormatOf(aQueuedJob().build())).isNull();
+        assertThat(requests.onSession("session-1", "SELECT 1", ResultFormatString.CSV, "job-1", "spectra-job-1").resultFormat())
+                .isEqualTo(ResultFormatString.CSV);
+        assertThat(requests.openingSession("u1", "SELECT 1", ResultFormatString.CSV, "job-1", "spectra-job-1").resultFormat())
+                .isEqualTo(ResultFormatString.CSV);
     }
 }
