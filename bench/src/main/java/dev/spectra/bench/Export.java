@@ -26,6 +26,9 @@ final class Export implements Scenario {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(100);
+    private static final int GLOBEX_SAMPLES = 20;
+    /** The export's submit and statement, before its delivery starts paging. */
+    private static final Duration NEIGHBOUR_RAMP = Duration.ofSeconds(2);
 
     @Override
     public String name() {
@@ -50,8 +53,26 @@ final class Export implements Scenario {
         // The request as a client asks it: CSV links, which the warehouse's UNLOAD writes; then the same rows paged
         // out of the Data API as CSV and streamed by the delivery worker (a byte limit far beyond the result).
         Run unloaded = throughSpectra(context, Map.of("sql", sql, "disposition", "EXTERNAL_LINKS", "format", "CSV"));
-        Run paged = throughSpectra(context, Map.of("sql", sql, "disposition", "EXTERNAL_LINKS", "format", "CSV",
-                "byte_limit", 1L << 40));
+        // globex's SELECT 1 with the system idle, then while the delivery worker streams acme's paged export: a large
+        // export must not delay another tenant's small delivery.
+        Latencies idle = Latencies.ofMillis(globexSamples(context, () -> true, GLOBEX_SAMPLES));
+        AtomicBoolean exporting = new AtomicBoolean(true);
+        Run paged;
+        List<Double> duringExport;
+        try (ExecutorService neighbour = Executors.newSingleThreadExecutor()) {
+            Future<List<Double>> sampled = neighbour.submit(() -> {
+                TenantApp.sleep(NEIGHBOUR_RAMP);
+                return globexSamples(context, exporting::get, Integer.MAX_VALUE);
+            });
+            try {
+                paged = throughSpectra(context, Map.of("sql", sql, "disposition", "EXTERNAL_LINKS", "format", "CSV",
+                        "byte_limit", 1L << 40));
+            } finally {
+                exporting.set(false);
+            }
+            duringExport = sampled.get();
+        }
+        Latencies loaded = Latencies.ofMillis(duringExport);
 
         double baselineRate = copied / baselineSeconds;
         Map<String, Object> parameters = new LinkedHashMap<>();
@@ -69,12 +90,27 @@ final class Export implements Scenario {
         details.put("paged_chunks", paged.chunks());
         details.put("paged_downloaded_bytes", paged.downloadedBytes());
         details.put("paged_delivery_worker_peak_heap_mb", paged.peakHeapBytes() / 1024 / 1024);
+        details.put("globex_idle_ms", idle);
+        details.put("globex_during_export_ms", loaded);
         return new ScenarioResult(name(), baselineSeconds + unloaded.seconds() + paged.seconds(), parameters, List.of(
                 Comparison.of("export rows per second", "rows/s", "COPY TO STDOUT", baselineRate,
                         "Spectra, links downloaded (UNLOAD)", unloaded.rows() / unloaded.seconds()).withRatioAtLeast(0.5),
                 Comparison.of("export rows per second, paged", "rows/s", "COPY TO STDOUT", baselineRate,
-                        "Spectra, links downloaded (Data API CSV pages)", paged.rows() / paged.seconds())),
+                        "Spectra, links downloaded (Data API CSV pages)", paged.rows() / paged.seconds()),
+                Comparison.of("globex SELECT 1 e2e p50 during acme's paged export", "ms", "idle", idle.p50(),
+                        "during the export", loaded.p50()).withRatioAtMost(2),
+                Comparison.of("globex SELECT 1 e2e p99 during acme's paged export", "ms", "idle", idle.p99(),
+                        "during the export", loaded.p99()).withRatioAtMost(2)),
                 details);
+    }
+
+    /** globex's {@code SELECT 1} round trips, one after the other, while {@code going} holds, at most {@code count}. */
+    private static List<Double> globexSamples(BenchContext context, java.util.function.BooleanSupplier going, int count) {
+        List<Double> samples = new java.util.ArrayList<>();
+        while (going.getAsBoolean() && samples.size() < count) {
+            samples.add(context.globex().roundTripMillis("SELECT 1", context.sizes().pollInterval(), BenchContext.JOB_DEADLINE));
+        }
+        return samples;
     }
 
     /** One export through Spectra, from submit to every chunk downloaded, with the delivery worker's peak heap meanwhile. */
