@@ -66,9 +66,9 @@ class ResultDeliveryIT {
                 // The heap the issue allows a delivery worker: exports stream, whatever their size.
                 .withServiceJvmOptions("delivery-worker", "-Xmx" + DELIVERY_HEAP)
                 // Limits small enough that these results cross them: inline in several chunks, AUTO switching at 1 MB,
-                // exports cut into several files by the delivery worker and by UNLOAD alike.
+                // exports cut into several files by the delivery worker (each of several 5 MB upload parts) and by UNLOAD alike.
                 .withServiceProperties("delivery-worker", "spectra.delivery.inline-max-bytes=" + INLINE_MAX_BYTES,
-                        "spectra.delivery.inline-chunk-bytes=64KB", "spectra.delivery.file-max-bytes=8MB")
+                        "spectra.delivery.inline-chunk-bytes=64KB", "spectra.delivery.file-max-bytes=12MB")
                 .withServiceProperties("query-worker", "spectra.results.max-file-size=5MB")
                 .withTenantMaxResultBytes(TenantId.of(GLOBEX), GLOBEX_MAX_RESULT_BYTES);
         stack = LocalStack.start(settings);

@@ -30,7 +30,7 @@ public class AwsClientsConfiguration {
 
     /**
      * The results bucket's client: the SDK's multipart client, which cuts a stream of unknown length into parts and
-     * uploads them as they fill, holding at most {@code apiCallBufferSize} (two parts) in memory. Unlike the other
+     * uploads them as they fill, holding at most {@code apiCallBufferSize} ({@link DeliveryProperties#PARTS_BUFFERED} parts) in memory. Unlike the other
      * clients it retries (the SDK's standard strategy): a part's bytes are buffered, so a part can be sent again,
      * while the stream that fills it cannot be replayed by the delivery.
      */
@@ -44,7 +44,7 @@ public class AwsClientsConfiguration {
                 .multipartConfiguration(multipart -> multipart
                         .minimumPartSizeInBytes(partSize)
                         .thresholdInBytes(partSize)
-                        .apiCallBufferSizeInBytes(2 * partSize));
+                        .apiCallBufferSizeInBytes(DeliveryProperties.PARTS_BUFFERED * partSize));
         aws.endpoints().s3Override().ifPresent(builder::endpointOverride);
         return builder.build();
     }

@@ -37,7 +37,7 @@ import static java.util.Objects.requireNonNull;
  *                           uploading, a part buffer)
  * @param maxPerTenant       of those, at most this many for one tenant: a tenant's large exports never take every
  *                           place, so another tenant's small delivery finds one
- * @param maxUploads         chunk uploads at once (each buffers up to two parts); taken per chunk, not per export
+ * @param maxUploads         chunk uploads at once (each buffers up to {@link #PARTS_BUFFERED} parts); taken per chunk, not per export
  * @param uploadPartSize     the multipart upload's part size (S3 allows 5MB to 5GB)
  * @param retry              how often a throttled or unreachable dependency is tried before the job fails
  */
@@ -52,12 +52,18 @@ public record DeliveryProperties(
         @DefaultValue("30s") @NotNull Duration leaseDuration,
         @DefaultValue("16") @Min(1) @Max(1024) int maxInFlight,
         @DefaultValue("2") @Min(1) @Max(1024) int maxPerTenant,
-        @DefaultValue("8") @Min(1) @Max(1024) int maxUploads,
-        @DefaultValue("8MB") @NotNull DataSize uploadPartSize,
+        @DefaultValue("4") @Min(1) @Max(1024) int maxUploads,
+        @DefaultValue("5MB") @NotNull DataSize uploadPartSize,
         @DefaultValue @NotNull @Valid Retry retry) {
 
     /** Leaves 50KB of the 400KB DynamoDB item for the job's other attributes (SQL, ids, timestamps). */
     public static final DataSize ITEM_CEILING = DataSize.ofKilobytes(350);
+    /**
+     * Parts an upload buffers (the multipart client's {@code apiCallBufferSizeInBytes}, its own default). An upload of
+     * unknown length holds its first part while it fills the second; with room for exactly two, an upload of three or
+     * more parts stalled for good before its first request (aws-sdk-java-v2 #7024).
+     */
+    public static final int PARTS_BUFFERED = 4;
     /** S3's smallest part but the last. */
     public static final DataSize MIN_PART_SIZE = DataSize.ofMegabytes(5);
 

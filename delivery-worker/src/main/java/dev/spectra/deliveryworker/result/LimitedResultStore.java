@@ -6,7 +6,7 @@ import java.util.concurrent.Semaphore;
 import static java.util.Objects.requireNonNull;
 
 /**
- * At most {@code permits} uploads at once, whatever the number of deliveries: each buffers up to two parts, so this
+ * At most {@code permits} uploads at once, whatever the number of deliveries: each buffers up to four parts, so this
  * is what bounds the heap the uploads take. A permit is taken per chunk file and given back when it is stored or
  * aborted, so a long export never holds one for longer than a chunk's upload.
  */

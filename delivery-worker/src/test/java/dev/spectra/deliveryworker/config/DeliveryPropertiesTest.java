@@ -31,8 +31,8 @@ class DeliveryPropertiesTest {
             assertThat(delivery.renewEvery()).isEqualTo(Duration.ofSeconds(10));
             assertThat(delivery.maxInFlight()).isEqualTo(16);
             assertThat(delivery.maxPerTenant()).isEqualTo(2);
-            assertThat(delivery.maxUploads()).isEqualTo(8);
-            assertThat(delivery.uploadPartSize()).isEqualTo(DataSize.ofMegabytes(8));
+            assertThat(delivery.maxUploads()).isEqualTo(4);
+            assertThat(delivery.uploadPartSize()).isEqualTo(DataSize.ofMegabytes(5));
             assertThat(delivery.retry()).isEqualTo(new DeliveryProperties.Retry(4, Duration.ofMillis(200), Duration.ofSeconds(5), 0.5));
         });
     }
