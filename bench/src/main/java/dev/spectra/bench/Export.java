@@ -165,7 +165,7 @@ final class Export implements Scenario {
 
     private static double heapUsed(BenchContext context) {
         try {
-            return new Prometheus(context.http(), context.stack().managementEndpoints().get("delivery-worker-1"))
+            return new Prometheus(context.http(), context.stack().managementEndpoints().get("delivery-worker"))
                     .byTag("jvm_memory_used_bytes", "area").getOrDefault("heap", 0.0);
         } catch (RuntimeException notAnswering) {
             return 0;
