@@ -31,9 +31,7 @@ public record DemoTenant(TenantId id, boolean active, int salesRows, int maxConc
             throw new IllegalArgumentException("salesRows is negative: " + salesRows);
         }
         Tenant.requireValidConcurrency(maxConcurrentQueries);
-        if (maxResultBytes != null && maxResultBytes < 1) {
-            throw new IllegalArgumentException("maxResultBytes must be positive: " + maxResultBytes);
-        }
+        Tenant.requireValidMaxResultBytes(maxResultBytes);
     }
 
     public DemoTenant withMaxConcurrentQueries(int limit) {

@@ -31,9 +31,7 @@ public record Tenant(TenantId id, String databaseUser, boolean active, Integer m
             throw new IllegalArgumentException("databaseUser is blank");
         }
         requireValidConcurrency(maxConcurrentQueries);
-        if (maxResultBytes != null && maxResultBytes < 1) {
-            throw new IllegalArgumentException("maxResultBytes must be positive: " + maxResultBytes);
-        }
+        requireValidMaxResultBytes(maxResultBytes);
     }
 
     /** A tenant on the workers' defaults. */
@@ -47,6 +45,13 @@ public record Tenant(TenantId id, String databaseUser, boolean active, Integer m
     }
 
     /** Throws unless {@code maxConcurrentQueries} is null (the default) or 1 to {@value #MAX_CONCURRENT_QUERIES}. */
+    /** A {@code max_result_bytes} the registry accepts: absent, or positive. */
+    public static void requireValidMaxResultBytes(Long maxResultBytes) {
+        if (maxResultBytes != null && maxResultBytes < 1) {
+            throw new IllegalArgumentException("maxResultBytes must be positive: " + maxResultBytes);
+        }
+    }
+
     public static void requireValidConcurrency(Integer maxConcurrentQueries) {
         if (maxConcurrentQueries != null && (maxConcurrentQueries < 1 || maxConcurrentQueries > MAX_CONCURRENT_QUERIES)) {
             throw new IllegalArgumentException("maxConcurrentQueries must be 1 to %d: %d"
