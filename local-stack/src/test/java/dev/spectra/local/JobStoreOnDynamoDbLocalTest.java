@@ -1,5 +1,6 @@
 package dev.spectra.local;
 
+import dev.spectra.common.statement.JobOptions;
 import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.DynamoDbJobStore;
 import dev.spectra.common.job.Job;
@@ -100,7 +101,7 @@ class JobStoreOnDynamoDbLocalTest {
     @Test
     void anExportedResultsSummaryAndTheClientsDeliveryOptionsRoundTripThroughTheTable() {
         DeliveryOptions options = new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, 500L, null);
-        Job queued = inserted(Job.queued(ACME, JobId.random(), "SELECT 1", "acme_user", 3, options, 5_000_000L, now, Duration.ofDays(7)));
+        Job queued = inserted(Job.queued(ACME, JobId.random(), "SELECT 1", "acme_user", 3, options, JobOptions.NONE, 5_000_000L, now, Duration.ofDays(7)));
         Job delivering = store.replace(queued, claimed(queued, "worker-a")).flatMap(running ->
                 store.replace(running, running.withStatementId("s-1", now).transitionTo(JobStatus.DELIVERING, now)
                         .leasedTo("delivery/worker-b", now.plusSeconds(30)))).orElseThrow();

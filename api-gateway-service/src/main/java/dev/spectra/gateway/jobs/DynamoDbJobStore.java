@@ -1,6 +1,7 @@
 package dev.spectra.gateway.jobs;
 
 import dev.spectra.common.job.Job;
+import dev.spectra.common.job.JobFilter;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobTable;
 import dev.spectra.common.tenant.TenantId;
@@ -32,6 +33,15 @@ public final class DynamoDbJobStore implements JobStore {
         return Mono.fromFuture(() -> dynamoDb.getItem(JobTable.get(table, tenantId, jobId)))
                 .filter(GetItemResponse::hasItem)
                 .map(response -> JobTable.fromItem(response.item()));
+    }
+
+    @Override
+    public Mono<Page> list(TenantId tenantId, JobFilter filter, JobId after, int limit) {
+        return Mono.fromFuture(() -> dynamoDb.query(JobTable.tenantJobs(table, tenantId, filter, after, limit)))
+                .map(response -> new Page(
+                        response.items().stream().map(JobTable::fromItem).toList(),
+                        response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                                ? JobTable.keyOf(response.lastEvaluatedKey()).jobId() : null));
     }
 
     @Override

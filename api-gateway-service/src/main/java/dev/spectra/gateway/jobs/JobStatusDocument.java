@@ -4,16 +4,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.spectra.common.job.Job;
+import java.util.Map;
 
 /**
  * The answer to {@code GET /v1/queries/{job_id}}. Members without a value are left out; timestamps
  * are ISO-8601 instants. Neither the SQL nor the database user is shown.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"job_id", "status", "submitted_at", "updated_at", "row_count", "error"})
+@JsonPropertyOrder({"job_id", "status", "name", "tags", "submitted_at", "updated_at", "timeout_seconds", "row_count", "error"})
 public record JobStatusDocument(
         @JsonProperty("job_id") String jobId,
         @JsonProperty("status") String status,
+        @JsonProperty("name") String name,
+        @JsonProperty("tags") Map<String, String> tags,
+        @JsonProperty("timeout_seconds") Long timeoutSeconds,
         @JsonProperty("submitted_at") String submittedAt,
         @JsonProperty("updated_at") String updatedAt,
         @JsonProperty("row_count") Long rowCount,
@@ -23,10 +27,13 @@ public record JobStatusDocument(
     public record Error(@JsonProperty("code") String code, @JsonProperty("message") String message) {
     }
 
-    static JobStatusDocument of(Job job) {
+    public static JobStatusDocument of(Job job) {
         return new JobStatusDocument(
                 job.jobId().value(),
                 job.status().name(),
+                job.options().name(),
+                job.options().tags().isEmpty() ? null : job.options().sortedTags(),
+                job.options().timeout() == null ? null : job.options().timeout().toSeconds(),
                 job.submittedAt().toString(),
                 job.updatedAt().toString(),
                 job.rowCount(),

@@ -1,9 +1,14 @@
 package dev.spectra.gateway.jobs;
 
 import dev.spectra.common.job.Job;
+import dev.spectra.common.job.JobFilter;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.tenant.TenantId;
 import reactor.core.publisher.Mono;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
 
 /** The job table as the gateway uses it. Errors mean the store could not answer. */
 public interface JobStore {
@@ -19,4 +24,18 @@ public interface JobStore {
      * and emits the job as written. Empty when another writer got there first: that writer owns the job.
      */
     Mono<Job> replace(Job current, Job next);
+
+    /**
+     * One read of the tenant's jobs, newest first, starting after {@code after} (null: the newest): the jobs of that
+     * read that pass {@code filter}, and where the read stopped. A read may hold fewer than {@code limit} jobs, none
+     * even, and still not be the last.
+     */
+    Mono<Page> list(TenantId tenantId, JobFilter filter, JobId after, int limit);
+
+    /** @param lastRead the last job the read looked at, matched or not; null when the tenant has no more jobs */
+    record Page(List<Job> jobs, JobId lastRead) {
+        public Page {
+            jobs = List.copyOf(requireNonNull(jobs, "jobs is null"));
+        }
+    }
 }

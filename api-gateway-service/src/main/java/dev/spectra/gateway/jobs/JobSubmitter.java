@@ -8,6 +8,7 @@ import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.messaging.JobEvent;
 import dev.spectra.common.messaging.JobRequested;
 import dev.spectra.common.result.DeliveryOptions;
+import dev.spectra.common.statement.JobOptions;
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.gateway.problem.ProblemException;
 import dev.spectra.gateway.problem.Problems;
@@ -49,23 +50,37 @@ public final class JobSubmitter {
     private final Clock clock;
     private final Duration retention;
 
-    public JobSubmitter(JobStore store, JobQueue queue, Clock clock, Duration retention) {
+    private final Duration defaultMaxTimeout;
+
+    /** @param defaultMaxTimeout a job's longest time for a tenant whose registry entry names none */
+    public JobSubmitter(JobStore store, JobQueue queue, Clock clock, Duration retention, Duration defaultMaxTimeout) {
         this.store = requireNonNull(store, "store is null");
         this.queue = requireNonNull(queue, "queue is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.retention = requireNonNull(retention, "retention is null");
+        this.defaultMaxTimeout = requireNonNull(defaultMaxTimeout, "defaultMaxTimeout is null");
     }
 
     /**
      * Emits the recorded job once it is queued; fails with a 503 {@link ProblemException} otherwise. The job
      * carries what the registry says of the tenant ({@code database_user}, {@code max_concurrent_queries},
-     * {@code max_result_bytes}), so the workers read nothing more.
+     * {@code max_result_bytes}), so the workers read nothing more, and its timeout resolved: the client's, or the
+     * tenant's maximum when it asked for none. A timeout past the tenant's maximum is a 400 naming the maximum.
      */
-    public Mono<Job> submit(Tenant tenant, String sql, DeliveryOptions delivery) {
+    public Mono<Job> submit(Tenant tenant, String sql, DeliveryOptions delivery, JobOptions options) {
         requireNonNull(delivery, "delivery is null");
+        requireNonNull(options, "options is null");
+        Duration maxTimeout = tenant.maxTimeoutSeconds() == null ? defaultMaxTimeout : Duration.ofSeconds(tenant.maxTimeoutSeconds());
+        if (options.timeout() != null && options.timeout().compareTo(maxTimeout) > 0) {
+            return Mono.error(new ProblemException(Problems.requestInvalid("Field 'timeout_seconds' is more than this tenant's "
+                    + "maximum of " + maxTimeout.toSeconds() + " seconds.").withExtension("max_timeout_seconds", maxTimeout.toSeconds())));
+        }
+        JobOptions resolved = new JobOptions(options.name(), options.tags(),
+                options.timeout() == null ? maxTimeout : options.timeout(), options.parameters());
         return Mono.fromFuture(() -> {
-            Job job = Job.queued(tenant.id(), JobId.random(), sql, tenant.databaseUser(), tenant.maxConcurrentQueries(),
-                    delivery, tenant.maxResultBytes(), now(), retention);
+            Instant now = now();
+            Job job = Job.queued(tenant.id(), JobId.createdAt(now), sql, tenant.databaseUser(), tenant.maxConcurrentQueries(),
+                    delivery, resolved, tenant.maxResultBytes(), now, retention);
             return recordAndQueue(job).toFuture();
         }, true);
     }

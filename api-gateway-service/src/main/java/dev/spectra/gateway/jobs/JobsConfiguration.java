@@ -3,6 +3,7 @@ package dev.spectra.gateway.jobs;
 import dev.spectra.gateway.config.GatewayProperties;
 import dev.spectra.gateway.config.TableProperties;
 import dev.spectra.gateway.config.TopicProperties;
+import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,8 +28,22 @@ public class JobsConfiguration {
     }
 
     @Bean
-    JobSubmitter jobSubmitter(JobStore jobStore, JobQueue jobQueue, Clock clock, GatewayProperties gateway) {
-        return new JobSubmitter(jobStore, jobQueue, clock, gateway.jobRetention());
+    JobSubmitter jobSubmitter(JobStore jobStore, JobQueue jobQueue, Clock clock, GatewayProperties gateway, QueriesProperties queries) {
+        return new JobSubmitter(jobStore, jobQueue, clock, gateway.jobRetention(), queries.maxTimeout());
+    }
+
+    @Bean
+    JobCancellation jobCancellation(JobStore jobStore, JobQueue jobQueue, Clock clock, MeterRegistry meters) {
+        return new JobCancellation(jobStore, jobQueue, clock, meters);
+    }
+
+    @Bean
+    JobListing jobListing(JobStore jobStore, QueriesProperties queries, MeterRegistry meters) {
+        if (queries.pageTokenSecret() == null) {
+            LoggerFactory.getLogger(JobsConfiguration.class).warn("spectra.gateway.queries.page-token-secret is not set: list page "
+                    + "tokens are signed with a key of this gateway's own, and fail on other replicas and after a restart");
+        }
+        return new JobListing(jobStore, queries.pageTokenSecret(), meters);
     }
 
     @Bean

@@ -12,6 +12,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -36,26 +37,32 @@ public class QueryController {
     private final JobSubmitter submitter;
     private final JobStore store;
     private final ResultReader resultReader;
+    private final JobCancellation cancellation;
+    private final JobListing listing;
+    private final QueriesProperties queries;
 
     public QueryController(QueryRequestReader requestReader, SqlGuard sqlGuard, JobSubmitter submitter, JobStore store,
-            ResultReader resultReader) {
+            ResultReader resultReader, JobCancellation cancellation, JobListing listing, QueriesProperties queries) {
         this.requestReader = requestReader;
         this.sqlGuard = sqlGuard;
         this.submitter = submitter;
         this.store = store;
         this.resultReader = resultReader;
+        this.cancellation = cancellation;
+        this.listing = listing;
+        this.queries = queries;
     }
 
     @PostMapping(path = QUERIES, consumes = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<ResponseEntity<SubmittedJob>> submit(
+    public Mono<ResponseEntity<JobStatusDocument>> submit(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, ServerHttpRequest request) {
         return requestReader.read(request)
-                .flatMap(query -> sqlGuard.check(tenant.id(), query.sql())
-                        .flatMap(guarded -> submitter.submit(tenant, guarded.text(), query.delivery())))
+                .flatMap(query -> sqlGuard.check(tenant.id(), query.sql(), query.options().parameters())
+                        .flatMap(guarded -> submitter.submit(tenant, guarded.text(), query.delivery(), query.options())))
                 .map(job -> ResponseEntity.accepted()
                         .location(URI.create(QUERIES + "/" + job.jobId().value()))
                         .contentType(MediaType.APPLICATION_JSON)
-                        .body(SubmittedJob.of(job)));
+                        .body(JobStatusDocument.of(job)));
     }
 
     @GetMapping(path = QUERIES + "/{jobId}")
@@ -63,6 +70,34 @@ public class QueryController {
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
         return ownJob(tenant, jobId)
                 .map(job -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JobStatusDocument.of(job)));
+    }
+
+    /** The tenant's own jobs, newest first, a page at a time; filters and paging as {@link ListRequest} reads them. */
+    @GetMapping(path = QUERIES)
+    public Mono<ResponseEntity<JobList>> list(
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, ServerHttpRequest request) {
+        return Mono.fromCallable(() -> ListRequest.read(request.getQueryParams(), queries))
+                .flatMap(list -> listing.list(tenant.id(), list.filter(), list.limit(), list.pageToken()))
+                .map(listed -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JobList.of(listed)));
+    }
+
+    /**
+     * Cancels the job: it ends CANCELLED and its statement, if it reached the warehouse, is cancelled there. A job that
+     * already ended is a 409 naming its state.
+     */
+    @PostMapping(path = QUERIES + "/{jobId}/cancel")
+    public Mono<ResponseEntity<JobStatusDocument>> cancel(
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
+        return ownJob(tenant, jobId)
+                .flatMap(cancellation::cancel)
+                .map(job -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JobStatusDocument.of(job)));
+    }
+
+    /** The same as {@code POST /v1/queries/{id}/cancel}, for clients that delete a resource to stop it. */
+    @DeleteMapping(path = QUERIES + "/{jobId}")
+    public Mono<ResponseEntity<JobStatusDocument>> delete(
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
+        return cancel(tenant, jobId);
     }
 
     /** The result's manifest: its columns and chunks, with chunk 0's rows (inline) or a link per chunk. */

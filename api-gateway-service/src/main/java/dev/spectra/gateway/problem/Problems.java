@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static dev.spectra.common.error.ErrorCode.INTERNAL_ERROR;
+import static dev.spectra.common.error.ErrorCode.JOB_ALREADY_ENDED;
 import static dev.spectra.common.error.ErrorCode.JOB_NOT_FOUND;
+import static dev.spectra.common.error.ErrorCode.PAGE_TOKEN_INVALID;
+import static dev.spectra.common.error.ErrorCode.PARAMETER_INVALID;
 import static dev.spectra.common.error.ErrorCode.RATE_LIMITED;
 import static dev.spectra.common.error.ErrorCode.REQUEST_INVALID;
 import static dev.spectra.common.error.ErrorCode.RESULT_EXPIRED;
@@ -49,6 +52,24 @@ public final class Problems {
 
     public static Problem requestInvalid(HttpStatus status, String detail) {
         return new Problem(status, REQUEST_INVALID, detail);
+    }
+
+    /** A parameter is missing, unused, of the wrong type or malformed. */
+    public static Problem parameterInvalid(String detail) {
+        return new Problem(HttpStatus.BAD_REQUEST, PARAMETER_INVALID, detail);
+    }
+
+    /** The page token was altered, belongs to another tenant, or was sent with other filters than its page's. */
+    public static Problem pageTokenInvalid() {
+        return new Problem(HttpStatus.BAD_REQUEST, PAGE_TOKEN_INVALID,
+                "The page_token is not one this API issued for this listing; send the same filters as the first page, "
+                        + "or start again without a page_token.");
+    }
+
+    /** Cancelling a job that already ended: nothing to stop. */
+    public static Problem jobAlreadyEnded(Job job) {
+        return new Problem(HttpStatus.CONFLICT, JOB_ALREADY_ENDED, "The job already ended " + job.status() + "; there is nothing to cancel.")
+                .withExtension("job_status", job.status().name());
     }
 
     /** The same answer for a malformed, an unknown and another tenant's job id. */

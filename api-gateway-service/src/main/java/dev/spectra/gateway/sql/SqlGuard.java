@@ -1,5 +1,6 @@
 package dev.spectra.gateway.sql;
 
+import dev.spectra.common.statement.QueryParameter;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.gateway.problem.Problem;
 import dev.spectra.gateway.problem.ProblemException;
@@ -112,8 +113,14 @@ public final class SqlGuard {
      * refused, or a 429 when the tenant already has too many texts waiting for the guard.
      */
     public Mono<GuardedSql> check(TenantId tenant, String sql) {
+        return check(tenant, sql, List.of());
+    }
+
+    /** As {@link #check(TenantId, String)}, with {@code :name} markers bound to {@code parameters} ({@link ParameterMarkers}). */
+    public Mono<GuardedSql> check(TenantId tenant, String sql, List<QueryParameter> parameters) {
         requireNonNull(sql, "sql is null");
-        return bulkhead.submit(tenant, () -> timedInspect(sql))
+        requireNonNull(parameters, "parameters is null");
+        return bulkhead.submit(tenant, () -> timedInspect(sql, parameters))
                 .onErrorMap(TenantBulkhead.TenantBusyException.class,
                         busy -> new ProblemException(Problems.sqlGuardBusy(), busy))
                 .flatMap(verdict -> verdict.accepted()
@@ -122,9 +129,9 @@ public final class SqlGuard {
                                 verdict.rejection().orElseThrow().code(), verdict.rejection().orElseThrow().detail())))));
     }
 
-    private Verdict timedInspect(String sql) {
+    private Verdict timedInspect(String sql, List<QueryParameter> parameters) {
         Timer.Sample sample = Timer.start(meters);
-        Verdict verdict = inspect(sql);
+        Verdict verdict = inspect(sql, parameters);
         sample.stop(Timer.builder("spectra.gateway.sql.guard")
                 .description("Time the SQL guard took to lex, parse and inspect one SQL text")
                 .tag("outcome", verdict.rejection().map(reason -> reason.code().name()).orElse("accepted"))
@@ -134,6 +141,11 @@ public final class SqlGuard {
 
     /** The verdict on {@code sql}. Blocks while parsing; call it on a thread that may. */
     public Verdict inspect(String sql) {
+        return inspect(sql, List.of());
+    }
+
+    /** The verdict on {@code sql} with its parameters; the accepted text has every marker bound. Blocks while parsing. */
+    public Verdict inspect(String sql, List<QueryParameter> parameters) {
         requireNonNull(sql, "sql is null");
         List<Token> tokens;
         try {
@@ -160,7 +172,11 @@ public final class SqlGuard {
         if (rejection.isPresent()) {
             return Verdict.refuse(rejection.get());
         }
-        String canonical = PostgresLexer.canonical(statement);
+        Optional<SqlRejection> unbound = ParameterMarkers.mismatch(statement, parameters);
+        if (unbound.isPresent()) {
+            return Verdict.refuse(unbound.get());
+        }
+        String canonical = PostgresLexer.canonical(ParameterMarkers.bind(statement, parameters));
         return parse(canonical, statement)
                 .map(Verdict::refuse)
                 .orElseGet(() -> Verdict.accept(canonical));

@@ -1,6 +1,7 @@
 package dev.spectra.gateway.jobs;
 
 import dev.spectra.common.job.Job;
+import dev.spectra.common.job.JobFilter;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobTable;
 import dev.spectra.common.tenant.TenantId;
@@ -96,6 +97,28 @@ public final class InMemoryJobStore implements JobStore {
                 return Mono.empty();
             }
             return jobs.replace(key, stored, written) ? Mono.just(written) : Mono.empty();
+        });
+    }
+
+    /** The filter as DynamoDB applies it, on the tenant's jobs in descending id order, {@code limit} jobs read at most. */
+    @Override
+    public Mono<Page> list(TenantId tenantId, JobFilter filter, JobId after, int limit) {
+        return Mono.defer(() -> {
+            failIfAsked();
+            List<Job> read = jobs.values().stream()
+                    .filter(job -> job.tenantId().equals(tenantId))
+                    .filter(job -> after == null || job.jobId().value().compareTo(after.value()) < 0)
+                    .filter(job -> filter.submittedAfter() == null || job.jobId().value().compareTo(JobId.lowestAt(filter.submittedAfter())) >= 0)
+                    .sorted(java.util.Comparator.comparing((Job job) -> job.jobId().value()).reversed())
+                    .limit(limit)
+                    .toList();
+            boolean more = jobs.values().stream().filter(job -> job.tenantId().equals(tenantId)).count() > 0 && read.size() == limit;
+            List<Job> matched = read.stream()
+                    .filter(job -> filter.statuses().isEmpty() || filter.statuses().contains(job.status()))
+                    .filter(job -> filter.name() == null || filter.name().equals(job.options().name()))
+                    .filter(job -> job.options().tags().entrySet().containsAll(filter.tags().entrySet()))
+                    .toList();
+            return Mono.just(new Page(matched, more ? read.getLast().jobId() : null));
         });
     }
 

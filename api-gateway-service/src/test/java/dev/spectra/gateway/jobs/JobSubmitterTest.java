@@ -1,5 +1,6 @@
 package dev.spectra.gateway.jobs;
 
+import dev.spectra.common.statement.JobOptions;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.result.Compression;
@@ -25,11 +26,11 @@ class JobSubmitterTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00.123456789Z"));
     private final InMemoryJobStore store = new InMemoryJobStore();
     private final RecordingJobQueue queue = new RecordingJobQueue();
-    private final JobSubmitter submitter = new JobSubmitter(store, queue, clock, Duration.ofDays(7));
+    private final JobSubmitter submitter = new JobSubmitter(store, queue, clock, Duration.ofDays(7), Duration.ofMinutes(15));
 
     @Test
     void recordsQueuesAndAnnouncesAJob() {
-        Job job = submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT).block();
+        Job job = submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT, JobOptions.NONE).block();
 
         assertThat(store.stored(ACME.id(), job.jobId())).contains(job);
         assertThat(job.submittedAt()).isEqualTo(Instant.parse("2026-03-01T12:00:00.123Z"));
@@ -41,8 +42,8 @@ class JobSubmitterTest {
     void copiesTheTenantsConcurrencyIntoTheJobSoTheWorkerNeedsNoRegistryRead() {
         Tenant limited = new Tenant(TenantId.of("globex"), "tenant_globex", true, 2);
 
-        Job limitedJob = submitter.submit(limited, "SELECT 1", DeliveryOptions.DEFAULT).block();
-        Job defaultJob = submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT).block();
+        Job limitedJob = submitter.submit(limited, "SELECT 1", DeliveryOptions.DEFAULT, JobOptions.NONE).block();
+        Job defaultJob = submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT, JobOptions.NONE).block();
 
         assertThat(store.stored(limited.id(), limitedJob.jobId()).orElseThrow().maxConcurrentQueries()).isEqualTo(2);
         assertThat(store.stored(ACME.id(), defaultJob.jobId()).orElseThrow().maxConcurrentQueries()).isNull();
@@ -53,8 +54,8 @@ class JobSubmitterTest {
         Tenant capped = new Tenant(TenantId.of("globex"), "tenant_globex", true, null, 1_000_000L);
         DeliveryOptions csvLinks = new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, 500L, null);
 
-        Job cappedJob = submitter.submit(capped, "SELECT 1", csvLinks).block();
-        Job defaultJob = submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT).block();
+        Job cappedJob = submitter.submit(capped, "SELECT 1", csvLinks, JobOptions.NONE).block();
+        Job defaultJob = submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT, JobOptions.NONE).block();
 
         Job stored = store.stored(capped.id(), cappedJob.jobId()).orElseThrow();
         assertThat(stored.delivery()).isEqualTo(csvLinks);
@@ -67,7 +68,7 @@ class JobSubmitterTest {
         queue.failWith(new IllegalStateException("broker unreachable"));
         store.failReplacesWith(new IllegalStateException("DynamoDB is down too"));
 
-        StepVerifier.create(submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT))
+        StepVerifier.create(submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT, JobOptions.NONE))
                 .expectErrorSatisfies(error -> assertThat(((ProblemException) error).problem().status().value()).isEqualTo(503))
                 .verify();
         assertThat(store.all()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.QUEUED));
@@ -79,7 +80,7 @@ class JobSubmitterTest {
         queue.failWith(new IllegalStateException("ack timed out"));
         store.beforeNextReplace(job -> job.transitionTo(JobStatus.RUNNING, clock.instant()));
 
-        StepVerifier.create(submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT)).expectError(ProblemException.class).verify();
+        StepVerifier.create(submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT, JobOptions.NONE)).expectError(ProblemException.class).verify();
         assertThat(store.all()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.RUNNING));
     }
 }

@@ -1,5 +1,6 @@
 package dev.spectra.gateway.jobs;
 
+import dev.spectra.common.statement.JobOptions;
 import dev.spectra.common.result.Compression;
 import dev.spectra.common.result.DeliveryOptions;
 import dev.spectra.common.result.Disposition;
@@ -44,7 +45,7 @@ class QueryRequestReaderTest {
                         {"sql": "SELECT 1", "disposition": "EXTERNAL_LINKS", "format": "CSV", "compression": "GZIP",
                          "row_limit": 1000, "byte_limit": 9223372036854775807}""")))
                 .expectNext(new QueryRequest("SELECT 1", new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV,
-                        Compression.GZIP, 1000L, Long.MAX_VALUE)))
+                        Compression.GZIP, 1000L, Long.MAX_VALUE), JobOptions.NONE))
                 .verifyComplete();
     }
 
@@ -109,7 +110,8 @@ class QueryRequestReaderTest {
     @Test
     void refusesAnUnknownFieldListingTheAllowedOnes() {
         expectInvalid("{\"sql\": \"SELECT 1\", \"limit\": 5}",
-                "Unknown field 'limit'; the fields are 'sql', 'disposition', 'format', 'compression', 'row_limit', 'byte_limit'.");
+                "Unknown field 'limit'; the fields are 'sql', 'disposition', 'format', 'compression', 'row_limit', 'byte_limit', "
+                        + "'name', 'tags', 'timeout_seconds', 'parameters'.");
     }
 
     @Test

@@ -23,6 +23,9 @@ public enum ErrorCode {
     RESULT_NOT_READY(USER, false),
     RESULT_EXPIRED(USER, false),
     RATE_LIMITED(USER, true),
+    PARAMETER_INVALID(USER, false),
+    PAGE_TOKEN_INVALID(USER, false),
+    JOB_ALREADY_ENDED(USER, false),
 
     // Outcomes stored on jobs
     QUERY_FAILED(USER, false),

@@ -2,6 +2,7 @@ package dev.spectra.common.job;
 
 import dev.spectra.common.result.DeliveryOptions;
 import dev.spectra.common.result.ResultSummary;
+import dev.spectra.common.statement.JobOptions;
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.common.tenant.TenantId;
 
@@ -20,6 +21,7 @@ import static java.util.Objects.requireNonNull;
  * @param maxConcurrentQueries the tenant's concurrency as the registry said at submission; null for the query
  *                     worker's default (a tenant without one, or a job written before jobs carried it)
  * @param delivery     how the client asked for the result (disposition, format, compression, limits)
+ * @param options      the client's name, tags, timeout and parameters for the statement
  * @param maxResultBytes the tenant's result limit as the registry said at submission; null for the delivery
  *                     worker's default
  * @param statementId  the Data API statement id, set before the statement is tracked; null until then
@@ -42,6 +44,7 @@ public record Job(
         String databaseUser,
         Integer maxConcurrentQueries,
         DeliveryOptions delivery,
+        JobOptions options,
         Long maxResultBytes,
         Instant submittedAt,
         Instant updatedAt,
@@ -92,6 +95,7 @@ public record Job(
         requireNonNull(databaseUser, "databaseUser is null");
         Tenant.requireValidConcurrency(maxConcurrentQueries);
         requireNonNull(delivery, "delivery is null");
+        requireNonNull(options, "options is null");
         if (maxResultBytes != null && maxResultBytes < 1) {
             throw new IllegalArgumentException("maxResultBytes must be positive: " + maxResultBytes);
         }
@@ -115,22 +119,22 @@ public record Job(
 
     /** A new job of a tenant on the workers' defaults, its result delivered as the client did not say otherwise. */
     public static Job queued(TenantId tenantId, JobId jobId, String sql, String databaseUser, Instant now, Duration retention) {
-        return queued(tenantId, jobId, sql, databaseUser, null, DeliveryOptions.DEFAULT, null, now, retention);
+        return queued(tenantId, jobId, sql, databaseUser, null, DeliveryOptions.DEFAULT, JobOptions.NONE, null, now, retention);
     }
 
     /** A new job; {@code maxConcurrentQueries} as the tenant registry says, null for the worker's default. */
     public static Job queued(TenantId tenantId, JobId jobId, String sql, String databaseUser, Integer maxConcurrentQueries,
             Instant now, Duration retention) {
-        return queued(tenantId, jobId, sql, databaseUser, maxConcurrentQueries, DeliveryOptions.DEFAULT, null, now, retention);
+        return queued(tenantId, jobId, sql, databaseUser, maxConcurrentQueries, DeliveryOptions.DEFAULT, JobOptions.NONE, null, now, retention);
     }
 
     /**
      * A new job, with what the tenant registry says of its tenant ({@code maxConcurrentQueries}, {@code maxResultBytes}:
-     * null for the workers' defaults) and how the client wants its result.
+     * null for the workers' defaults), how the client wants its result, and what else it said of the statement.
      */
     public static Job queued(TenantId tenantId, JobId jobId, String sql, String databaseUser, Integer maxConcurrentQueries,
-            DeliveryOptions delivery, Long maxResultBytes, Instant now, Duration retention) {
-        return new Job(tenantId, jobId, JobStatus.QUEUED, 1, sql, databaseUser, maxConcurrentQueries, delivery, maxResultBytes,
+            DeliveryOptions delivery, JobOptions options, Long maxResultBytes, Instant now, Duration retention) {
+        return new Job(tenantId, jobId, JobStatus.QUEUED, 1, sql, databaseUser, maxConcurrentQueries, delivery, options, maxResultBytes,
                 now, now, now.plus(retention), null, null, null, null, null, new Lease(null, now.plus(FIRST_CLAIM_WITHIN)));
     }
 
@@ -139,7 +143,7 @@ public record Job(
         if (!JobStatus.isAllowedTransition(status, to)) {
             throw new IllegalJobTransitionException(jobId, status, to);
         }
-        return new Job(tenantId, jobId, to, version, sql, databaseUser, maxConcurrentQueries, delivery, maxResultBytes, submittedAt, now, expiresAt,
+        return new Job(tenantId, jobId, to, version, sql, databaseUser, maxConcurrentQueries, delivery, options, maxResultBytes, submittedAt, now, expiresAt,
                 statementId, rowCount, error, resultJson, result, lease);
     }
 
@@ -163,7 +167,7 @@ public record Job(
             throw new IllegalArgumentException("a result lives either on the item (with its document) or in the results bucket");
         }
         Job done = transitionTo(JobStatus.SUCCEEDED, now);
-        return new Job(tenantId, jobId, done.status, version, sql, databaseUser, maxConcurrentQueries, delivery, maxResultBytes,
+        return new Job(tenantId, jobId, done.status, version, sql, databaseUser, maxConcurrentQueries, delivery, options, maxResultBytes,
                 submittedAt, now, expiresAt, statementId, delivered.rowCount(), error, document, delivered, lease);
     }
 
@@ -176,22 +180,22 @@ public record Job(
 
     public Job withStatementId(String id, Instant now) {
         requireNonNull(id, "id is null");
-        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, delivery, maxResultBytes, submittedAt, now, expiresAt,
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, delivery, options, maxResultBytes, submittedAt, now, expiresAt,
                 id, rowCount, error, resultJson, result, lease);
     }
 
     public Job withRowCount(long rows) {
-        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, delivery, maxResultBytes, submittedAt, updatedAt, expiresAt,
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, delivery, options, maxResultBytes, submittedAt, updatedAt, expiresAt,
                 statementId, rows, error, resultJson, result, lease);
     }
 
     Job withVersion(long newVersion) {
-        return new Job(tenantId, jobId, status, newVersion, sql, databaseUser, maxConcurrentQueries, delivery, maxResultBytes, submittedAt, updatedAt, expiresAt,
+        return new Job(tenantId, jobId, status, newVersion, sql, databaseUser, maxConcurrentQueries, delivery, options, maxResultBytes, submittedAt, updatedAt, expiresAt,
                 statementId, rowCount, error, resultJson, result, lease);
     }
 
     private Job withError(JobError reason) {
-        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, delivery, maxResultBytes, submittedAt, updatedAt, expiresAt,
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, delivery, options, maxResultBytes, submittedAt, updatedAt, expiresAt,
                 statementId, rowCount, reason, resultJson, result, lease);
     }
 
@@ -201,7 +205,7 @@ public record Job(
         if (status.isTerminal()) {
             throw new IllegalStateException("job " + jobId + " ended " + status + "; it cannot be leased");
         }
-        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, delivery, maxResultBytes, submittedAt, updatedAt, expiresAt,
+        return new Job(tenantId, jobId, status, version, sql, databaseUser, maxConcurrentQueries, delivery, options, maxResultBytes, submittedAt, updatedAt, expiresAt,
                 statementId, rowCount, error, resultJson, result, new Lease(owner, until));
     }
 
@@ -222,6 +226,28 @@ public record Job(
     public boolean isBeingDelivered(Instant now) {
         return status == JobStatus.DELIVERING && lease != null && lease.owner() != null
                 && lease.owner().startsWith(Lease.DELIVERY_WORKER_PREFIX) && !lease.isExpired(now);
+    }
+
+    /**
+     * When the job ends TIMED_OUT if it has not ended before: its submission plus its own timeout, or plus
+     * {@code defaultTimeout} for a job that carries none.
+     */
+    public Instant deadline(Duration defaultTimeout) {
+        return submittedAt.plus(options.timeout() == null ? defaultTimeout : options.timeout());
+    }
+
+    /**
+     * Whether the warehouse writes the result's files itself ({@code UNLOAD}): when the delivery asks for it
+     * ({@link DeliveryOptions#unloaded()}) and the statement has no bound parameter, since UNLOAD takes its query as
+     * a string literal, where a marker is not a parameter. A parameterised CSV export is paged out of the Data API.
+     */
+    public boolean unloads() {
+        return delivery.unloaded() && options.boundParameters().isEmpty();
+    }
+
+    /** Whether the statement runs with the Data API's {@code ResultFormat: CSV}: a CSV result not unloaded. */
+    public boolean csvFromDataApi() {
+        return delivery.format() == dev.spectra.common.result.ResultFormat.CSV && !unloads();
     }
 
     public boolean hasStatement() {

@@ -6,6 +6,9 @@ import dev.spectra.common.result.Disposition;
 import dev.spectra.common.result.ResultFormat;
 import dev.spectra.common.result.ResultLocation;
 import dev.spectra.common.result.ResultSummary;
+import dev.spectra.common.statement.JobOptions;
+import dev.spectra.common.statement.ParameterType;
+import dev.spectra.common.statement.QueryParameter;
 import dev.spectra.common.tenant.TenantId;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,7 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -60,6 +66,13 @@ public final class JobTable {
     /** A map: disposition, format, compression, row_limit, byte_limit (the last two when set). */
     static final String DELIVERY = "delivery";
     static final String MAX_RESULT_BYTES = "max_result_bytes";
+    /** The client's label for the statement; absent if none. */
+    static final String NAME = "name";
+    /** A map of the client's tags; absent if none. */
+    static final String TAGS = "tags";
+    static final String TIMEOUT_MILLIS = "timeout_ms";
+    /** A list of maps: name, type, value (absent for NULL). */
+    static final String PARAMETERS = "parameters";
     static final String SUBMITTED_AT = "submitted_at";
     static final String UPDATED_AT = "updated_at";
     /** Epoch seconds; the table's TTL attribute. */
@@ -202,6 +215,77 @@ public final class JobTable {
                 .build();
     }
 
+    /**
+     * One read of a tenant's jobs, newest first: a query of the tenant's partition in descending key order, which
+     * is submission order because job ids are time-ordered ({@link JobId}). Never a scan, and never another
+     * partition: the key condition names the tenant. Filters on status, name and tags are applied by DynamoDB
+     * after the read, so a read may hold fewer than {@code limit} jobs and still have more to read: go on from
+     * {@code LastEvaluatedKey}. The whole result document is left out; a listing shows summaries only.
+     *
+     * @param afterJobId the last job of the previous page (exclusive), null for the first page
+     */
+    public static QueryRequest tenantJobs(String table, TenantId tenantId, JobFilter filter, JobId afterJobId, int limit) {
+        requireNonNull(filter, "filter is null");
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        names.put("#tenant", TENANT_ID);
+        names.put("#job", JOB_ID);
+        values.put(":tenant", s(tenantId.value()));
+        values.put(":low", s(filter.submittedAfter() == null ? "0" : JobId.lowestAt(filter.submittedAfter())));
+        values.put(":high", s("ffffffff-ffff-ffff-ffff-ffffffffffff"));
+        List<String> conditions = new ArrayList<>();
+        if (!filter.statuses().isEmpty()) {
+            names.put("#status", STATUS);
+            List<String> placeholders = new ArrayList<>();
+            for (JobStatus status : filter.statuses()) {
+                String placeholder = ":status_" + status.name().toLowerCase(java.util.Locale.ROOT);
+                values.put(placeholder, s(status.name()));
+                placeholders.add(placeholder);
+            }
+            conditions.add("#status IN (" + String.join(", ", placeholders) + ")");
+        }
+        if (filter.name() != null) {
+            names.put("#name", NAME);
+            values.put(":name", s(filter.name()));
+            conditions.add("#name = :name");
+        }
+        int tag = 0;
+        for (Map.Entry<String, String> entry : new java.util.TreeMap<>(filter.tags()).entrySet()) {
+            names.put("#tags", TAGS);
+            names.put("#tag" + tag, entry.getKey());
+            values.put(":tag" + tag, s(entry.getValue()));
+            conditions.add("#tags.#tag" + tag + " = :tag" + tag);
+            tag++;
+        }
+        List<String> projected = new ArrayList<>();
+        int attribute = 0;
+        for (String name : LISTED_ATTRIBUTES) {
+            names.put("#a" + attribute, name);
+            projected.add("#a" + attribute++);
+        }
+        QueryRequest.Builder request = QueryRequest.builder()
+                .tableName(table)
+                .keyConditionExpression("#tenant = :tenant AND #job BETWEEN :low AND :high")
+                .projectionExpression(String.join(", ", projected))
+                .scanIndexForward(false)
+                .limit(limit)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values);
+        if (!conditions.isEmpty()) {
+            request.filterExpression(String.join(" AND ", conditions));
+        }
+        if (afterJobId != null) {
+            request.exclusiveStartKey(key(tenantId, afterJobId));
+        }
+        return request.build();
+    }
+
+    /** Every attribute but the whole result document: what a listing reads of each job. */
+    private static final List<String> LISTED_ATTRIBUTES = List.of(TENANT_ID, JOB_ID, STATUS, VERSION, SQL, DATABASE_USER,
+            MAX_CONCURRENT_QUERIES, DELIVERY, MAX_RESULT_BYTES, NAME, TAGS, TIMEOUT_MILLIS, PARAMETERS, SUBMITTED_AT,
+            UPDATED_AT, EXPIRES_AT, STATEMENT_ID, ROW_COUNT, ERROR_CODE, ERROR_MESSAGE, ERROR_RETRYABLE, RESULT_SUMMARY,
+            LEASE_OWNER, LEASE_EXPIRES_AT, ACTIVE_SHARD);
+
     public static JobKey keyOf(Map<String, AttributeValue> item) {
         return new JobKey(TenantId.of(item.get(TENANT_ID).s()), JobId.of(item.get(JOB_ID).s()));
     }
@@ -226,6 +310,7 @@ public final class JobTable {
             item.put(MAX_CONCURRENT_QUERIES, n(job.maxConcurrentQueries()));
         }
         item.put(DELIVERY, AttributeValue.fromM(deliveryItem(job.delivery())));
+        putOptions(item, job.options());
         if (job.maxResultBytes() != null) {
             item.put(MAX_RESULT_BYTES, n(job.maxResultBytes()));
         }
@@ -273,6 +358,7 @@ public final class JobTable {
                 item.containsKey(MAX_CONCURRENT_QUERIES) ? Integer.valueOf(item.get(MAX_CONCURRENT_QUERIES).n()) : null,
                 // A job written before jobs carried delivery options asked for nothing: the defaults.
                 item.containsKey(DELIVERY) ? deliveryOf(item.get(DELIVERY).m()) : DeliveryOptions.DEFAULT,
+                optionsOf(item),
                 longOrNull(item, MAX_RESULT_BYTES),
                 Instant.parse(item.get(SUBMITTED_AT).s()),
                 Instant.parse(item.get(UPDATED_AT).s()),
@@ -294,6 +380,51 @@ public final class JobTable {
             return new Job.Lease(stringOrNull(item, LEASE_OWNER), Instant.ofEpochMilli(Long.parseLong(item.get(LEASE_EXPIRES_AT).n())));
         }
         return JobStatus.valueOf(item.get(STATUS).s()).isTerminal() ? null : new Job.Lease(null, Instant.EPOCH);
+    }
+
+    private static void putOptions(Map<String, AttributeValue> item, JobOptions options) {
+        if (options.name() != null) {
+            item.put(NAME, s(options.name()));
+        }
+        if (!options.tags().isEmpty()) {
+            Map<String, AttributeValue> tags = new HashMap<>();
+            options.tags().forEach((key, value) -> tags.put(key, s(value)));
+            item.put(TAGS, AttributeValue.fromM(tags));
+        }
+        if (options.timeout() != null) {
+            item.put(TIMEOUT_MILLIS, n(options.timeout().toMillis()));
+        }
+        if (!options.parameters().isEmpty()) {
+            List<AttributeValue> parameters = new ArrayList<>();
+            for (QueryParameter parameter : options.parameters()) {
+                Map<String, AttributeValue> map = new HashMap<>();
+                map.put("name", s(parameter.name()));
+                map.put("type", s(parameter.type().name()));
+                if (parameter.value() != null) {
+                    map.put("value", s(parameter.value()));
+                }
+                parameters.add(AttributeValue.fromM(map));
+            }
+            item.put(PARAMETERS, AttributeValue.fromL(parameters));
+        }
+    }
+
+    /** A job written before jobs carried options has none: no name, tags or parameters, the worker's timeout. */
+    private static JobOptions optionsOf(Map<String, AttributeValue> item) {
+        Map<String, String> tags = new HashMap<>();
+        if (item.containsKey(TAGS)) {
+            item.get(TAGS).m().forEach((key, value) -> tags.put(key, value.s()));
+        }
+        List<QueryParameter> parameters = new ArrayList<>();
+        if (item.containsKey(PARAMETERS)) {
+            for (AttributeValue value : item.get(PARAMETERS).l()) {
+                Map<String, AttributeValue> map = value.m();
+                parameters.add(new QueryParameter(map.get("name").s(), ParameterType.valueOf(map.get("type").s()),
+                        stringOrNull(map, "value")));
+            }
+        }
+        Long timeout = longOrNull(item, TIMEOUT_MILLIS);
+        return new JobOptions(stringOrNull(item, NAME), tags, timeout == null ? null : Duration.ofMillis(timeout), parameters);
     }
 
     private static Map<String, AttributeValue> deliveryItem(DeliveryOptions delivery) {

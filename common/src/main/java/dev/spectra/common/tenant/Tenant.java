@@ -15,8 +15,12 @@ import static java.util.Objects.requireNonNull;
  * @param maxResultBytes       the largest result the tenant may have delivered, in encoded bytes; null for the
  *                             delivery worker's default ({@code spectra.delivery.max-result-bytes}). Copied into each
  *                             job at submission like {@code maxConcurrentQueries}
+ * @param maxTimeoutSeconds    the longest a job of the tenant may take, from its submission, and the timeout of a
+ *                             job that asks for none; null for the gateway's default
+ *                             ({@code spectra.gateway.queries.max-timeout}). Resolved into each job at submission
  */
-public record Tenant(TenantId id, String databaseUser, boolean active, Integer maxConcurrentQueries, Long maxResultBytes) {
+public record Tenant(TenantId id, String databaseUser, boolean active, Integer maxConcurrentQueries, Long maxResultBytes,
+                     Integer maxTimeoutSeconds) {
 
     /**
      * The most a tenant may be given. Redshift runs at most 50 queries at once across its WLM queues; a tenant
@@ -32,19 +36,32 @@ public record Tenant(TenantId id, String databaseUser, boolean active, Integer m
         }
         requireValidConcurrency(maxConcurrentQueries);
         requireValidMaxResultBytes(maxResultBytes);
+        requireValidMaxTimeout(maxTimeoutSeconds);
+    }
+
+    /** A tenant on the gateway's default timeout. */
+    public Tenant(TenantId id, String databaseUser, boolean active, Integer maxConcurrentQueries, Long maxResultBytes) {
+        this(id, databaseUser, active, maxConcurrentQueries, maxResultBytes, null);
     }
 
     /** A tenant on the workers' defaults. */
     public Tenant(TenantId id, String databaseUser, boolean active) {
-        this(id, databaseUser, active, null, null);
+        this(id, databaseUser, active, null, null, null);
     }
 
     /** A tenant with its own concurrency, on the delivery worker's default result limit. */
     public Tenant(TenantId id, String databaseUser, boolean active, Integer maxConcurrentQueries) {
-        this(id, databaseUser, active, maxConcurrentQueries, null);
+        this(id, databaseUser, active, maxConcurrentQueries, null, null);
     }
 
     /** Throws unless {@code maxConcurrentQueries} is null (the default) or 1 to {@value #MAX_CONCURRENT_QUERIES}. */
+    /** A {@code max_timeout_seconds} the registry accepts: absent, or positive. */
+    public static void requireValidMaxTimeout(Integer maxTimeoutSeconds) {
+        if (maxTimeoutSeconds != null && maxTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("maxTimeoutSeconds must be positive: " + maxTimeoutSeconds);
+        }
+    }
+
     /** A {@code max_result_bytes} the registry accepts: absent, or positive. */
     public static void requireValidMaxResultBytes(Long maxResultBytes) {
         if (maxResultBytes != null && maxResultBytes < 1) {

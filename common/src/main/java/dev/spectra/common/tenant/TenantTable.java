@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The tenant registry's item layout: {@code tenant_id -> database_user, active, max_concurrent_queries,
- * max_result_bytes}. The last two are optional (a number, absent for the query workers' default).
+ * max_result_bytes, max_timeout_seconds}. The last three are optional (a number, absent for the services' default).
  */
 public final class TenantTable {
 
@@ -26,6 +26,7 @@ public final class TenantTable {
     private static final String ACTIVE = "active";
     private static final String MAX_CONCURRENT_QUERIES = "max_concurrent_queries";
     private static final String MAX_RESULT_BYTES = "max_result_bytes";
+    private static final String MAX_TIMEOUT_SECONDS = "max_timeout_seconds";
 
     private TenantTable() {}
 
@@ -48,6 +49,9 @@ public final class TenantTable {
         if (tenant.maxResultBytes() != null) {
             item.put(MAX_RESULT_BYTES, AttributeValue.fromN(tenant.maxResultBytes().toString()));
         }
+        if (tenant.maxTimeoutSeconds() != null) {
+            item.put(MAX_TIMEOUT_SECONDS, AttributeValue.fromN(tenant.maxTimeoutSeconds().toString()));
+        }
         return item;
     }
 
@@ -57,7 +61,8 @@ public final class TenantTable {
                 item.get(DATABASE_USER).s(),
                 item.containsKey(ACTIVE) && item.get(ACTIVE).bool(),
                 item.containsKey(MAX_CONCURRENT_QUERIES) ? Integer.valueOf(item.get(MAX_CONCURRENT_QUERIES).n()) : null,
-                item.containsKey(MAX_RESULT_BYTES) ? Long.valueOf(item.get(MAX_RESULT_BYTES).n()) : null);
+                item.containsKey(MAX_RESULT_BYTES) ? Long.valueOf(item.get(MAX_RESULT_BYTES).n()) : null,
+                item.containsKey(MAX_TIMEOUT_SECONDS) ? Integer.valueOf(item.get(MAX_TIMEOUT_SECONDS).n()) : null);
     }
 
     public static CreateTableRequest createTable(String table) {

@@ -1,5 +1,6 @@
 package dev.spectra.common.job;
 
+import dev.spectra.common.statement.JobOptions;
 import dev.spectra.common.result.Compression;
 import dev.spectra.common.result.DeliveryOptions;
 import dev.spectra.common.result.Disposition;
@@ -43,11 +44,28 @@ class JobTableTest {
     }
 
     @Test
+    void theClientsNameTagsTimeoutAndParametersRoundTripNullValuesIncluded() {
+        JobOptions options = new JobOptions("daily revenue", java.util.Map.of("team", "finance", "env", "prod"),
+                Duration.ofSeconds(90), java.util.List.of(
+                        new dev.spectra.common.statement.QueryParameter("region", dev.spectra.common.statement.ParameterType.STRING, "EU"),
+                        new dev.spectra.common.statement.QueryParameter("since", dev.spectra.common.statement.ParameterType.DATE, null)));
+        Job job = Job.queued(ACME, JobId.random(), "SELECT 1", "acme_user", null, DeliveryOptions.DEFAULT, options, null, NOW,
+                Duration.ofDays(7));
+
+        Job read = JobTable.fromItem(JobTable.toItem(job));
+
+        assertThat(read).isEqualTo(job);
+        assertThat(read.options().parameters().get(1).value()).isNull();
+        assertThat(read.deadline(Duration.ofMinutes(15))).isEqualTo(NOW.plusSeconds(90));
+        assertThat(JobTable.fromItem(JobTable.toItem(aQueuedJob().build())).options()).isEqualTo(JobOptions.NONE);
+    }
+
+    @Test
     void deliveryOptionsTheTenantsResultLimitAndAnExportedResultRoundTrip() {
         DeliveryOptions options = new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, 1000L, 5_000_000L);
         ResultSummary exported = new ResultSummary(Disposition.EXTERNAL_LINKS, ResultFormat.CSV, Compression.GZIP, 1000, 81_234,
                 true, 3, new ResultLocation("spectra-results", "tenant=acme/job=x/d1/manifest.json"));
-        Job job = Job.queued(ACME, JobId.random(), "SELECT 1", "acme_user", null, options, 10_000_000L, NOW, Duration.ofDays(7))
+        Job job = Job.queued(ACME, JobId.random(), "SELECT 1", "acme_user", null, options, JobOptions.NONE, 10_000_000L, NOW, Duration.ofDays(7))
                 .transitionTo(JobStatus.RUNNING, NOW).transitionTo(JobStatus.DELIVERING, NOW)
                 .succeeded(exported, null, NOW.plusSeconds(2));
 

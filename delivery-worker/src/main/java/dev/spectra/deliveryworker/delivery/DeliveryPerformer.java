@@ -150,7 +150,7 @@ public class DeliveryPerformer {
         Job job = lease.job();
         // A folder per lease: a worker that lost the job midway can never overwrite the files of the one that took it.
         String folder = ResultLocation.jobPrefix(job.tenantId(), job.jobId()) + "d" + job.version() + "/";
-        if (job.delivery().unloaded()) {
+        if (job.unloads()) {
             return unloaded.collect(job, writer.maxResultBytes(job), folder);
         }
         WrittenResult.TooLarge refused = writer.refusedBeforePaging(job, finished.resultBytes());
@@ -158,7 +158,7 @@ public class DeliveryPerformer {
             return refused;
         }
         String statementId = job.hasStatement() ? job.statementId() : finished.statementId();
-        if (job.delivery().csvFromDataApi()) {
+        if (job.csvFromDataApi()) {
             // The query worker ran it with ResultFormat CSV: the warehouse's own CSV text, passed through.
             return writer.writeCsv(job, finished.resultBytes(), folder, ResultPages.csv(results, statementId, caller), lease::keep);
         }

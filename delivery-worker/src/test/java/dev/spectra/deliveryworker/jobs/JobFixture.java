@@ -1,5 +1,6 @@
 package dev.spectra.deliveryworker.jobs;
 
+import dev.spectra.common.statement.JobOptions;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
@@ -59,7 +60,7 @@ public final class JobFixture {
     public Job build() {
         Instant at = SUBMITTED_AT;
         Job queued = Job.queued(tenantId, jobId, "select region, count(*) from orders group by region",
-                "tenant_" + tenantId.value(), null, delivery, maxResultBytes, at, Duration.ofDays(7));
+                "tenant_" + tenantId.value(), null, delivery, JobOptions.NONE, maxResultBytes, at, Duration.ofDays(7));
         Job running = written(queued, queued.transitionTo(JobStatus.RUNNING, at.plusSeconds(1)));
         Job withStatement = written(running, running.withStatementId(statementId, at.plusSeconds(2)));
         Job delivering = withStatement.transitionTo(JobStatus.DELIVERING, at.plusSeconds(30))

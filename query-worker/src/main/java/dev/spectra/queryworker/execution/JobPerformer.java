@@ -9,8 +9,10 @@ import dev.spectra.common.job.JobError;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobStore;
+import dev.spectra.common.job.JobTable;
 import dev.spectra.common.messaging.JobRequested;
 import dev.spectra.common.messaging.StatementFinished;
+import dev.spectra.common.statement.QueryParameter;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.queryworker.config.LeasesProperties;
 import dev.spectra.queryworker.config.StatementsProperties;
@@ -34,8 +36,11 @@ import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRespon
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -83,6 +88,8 @@ public final class JobPerformer {
     private final AtomicInteger followed = new AtomicInteger();
     /** Long polls open at once: each holds an HTTP connection for up to {@code long-poll-wait}. */
     private final Semaphore longPolls;
+    /** The jobs this worker runs now, for the cancel listener. */
+    private final Map<JobTable.JobKey, Run> inHand = new ConcurrentHashMap<>();
 
     public JobPerformer(JobStore jobs, Warehouse warehouse, StatementRequests requests, SessionPool sessions,
             FairScheduler scheduler, JobMessages messages, AwsFailureClassifier classifier, StatementsProperties statements,
@@ -191,9 +198,66 @@ public final class JobPerformer {
         }
     }
 
+    /**
+     * The job's client cancelled it (the gateway wrote CANCELLED and published the event): when this worker runs
+     * the job's statement, the statement is cancelled in the warehouse now, not at the worker's next write. The job
+     * itself needs nothing more: its next write fails, and {@link #stoppedElsewhere} ends the run.
+     */
+    public void cancelRequested(TenantId tenantId, JobId jobId) {
+        Run run = inHand.get(new JobTable.JobKey(tenantId, jobId));
+        if (run == null) {
+            return;
+        }
+        withJobContext(tenantId, jobId, () -> {
+            String statementId = run.startedStatement;
+            if (statementId == null) {
+                log.info("cancelled by its client before its statement started; the job stops at its next write");
+                meters.counter("spectra.jobs.cancel_requests", "statement", "not_started").increment();
+                return;
+            }
+            log.info("cancelled by its client; cancelling statement {}", statementId);
+            meters.counter("spectra.jobs.cancel_requests", "statement", "cancelled").increment();
+            run.cancelStatementOnce();
+        });
+    }
+
+    /**
+     * Another writer changed the job: a worker that took it over (this one froze past its lease), or the job ended
+     * without this worker, CANCELLED by its client. In the second case a statement this worker started is
+     * cancelled: nobody else will follow it.
+     */
+    private void stoppedElsewhere(Run run, LeaseLost lost) {
+        Optional<Job> now;
+        try {
+            now = jobs.find(run.job.tenantId(), run.job.jobId());
+        } catch (RuntimeException e) {
+            now = Optional.empty();
+        }
+        if (now.isPresent() && now.get().status().isTerminal()) {
+            log.info("job ended {} without this worker ({}); stopping here", now.get().status(),
+                    now.get().error() == null ? "no error" : now.get().error().code());
+            meters.counter("spectra.jobs.stopped", "reason", "ended_elsewhere", "status", now.get().status().name()).increment();
+            run.cancelStatementOnce();
+            return;
+        }
+        log.warn("lost the job's lease ({}); another worker owns it now, stopping here", lost.getMessage());
+        meters.counter("spectra.jobs.lease_lost").increment();
+    }
+
     private void run(Claimed claim) {
         Job claimed = claim.job();
         Run run = new Run(claimed);
+        JobTable.JobKey key = new JobTable.JobKey(claimed.tenantId(), claimed.jobId());
+        inHand.put(key, run);
+        try {
+            runHeld(run, claim);
+        } finally {
+            inHand.remove(key, run);
+        }
+    }
+
+    private void runHeld(Run run, Claimed claim) {
+        Job claimed = claim.job();
         // Held before by another worker (now dead, frozen or stopped): it may have started the statement already.
         run.takenOver = claim.heldBefore();
         try {
@@ -211,8 +275,7 @@ public final class JobPerformer {
                 default -> execute(run);
             }
         } catch (LeaseLost lost) {
-            log.warn("lost the job's lease ({}); another worker owns it now, stopping here", lost.getMessage());
-            meters.counter("spectra.jobs.lease_lost").increment();
+            stoppedElsewhere(run, lost);
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
             run.handOver();
@@ -231,7 +294,7 @@ public final class JobPerformer {
             while (!ticket.awaitTurn(leases.renewEvery())) {
                 if (run.pastDeadline()) {
                     end(run, JobStatus.TIMED_OUT, JobError.of(ErrorCode.QUERY_TIMED_OUT,
-                            "the job waited for its turn longer than " + readable(statements.timeout())));
+                            "the job waited for its turn longer than its timeout of " + run.timeout()));
                     return;
                 }
                 run.keepLease();
@@ -246,17 +309,17 @@ public final class JobPerformer {
                 return;
             }
             starting.stop(step("start"));
-            Job running = run.job.status() == JobStatus.RUNNING ? run.job : run.job.transitionTo(JobStatus.RUNNING, clock.instant());
+            run.started(started.get().statementId());
             Timer.Sample recording = Timer.start(meters);
             try {
-                run.write(running.withStatementId(started.get().statementId(), clock.instant()), leases.duration());
+                run.write(run.job.withStatementId(started.get().statementId(), clock.instant()), leases.duration());
                 recording.stop(step("record"));
             } catch (LeaseLost lost) {
-                // Whoever holds the job now runs it with the same client token: the same statement.
+                // Whoever holds the job now runs it with the same client token: the same statement. A job that
+                // ended meanwhile (its client cancelled it) has its statement cancelled by run()'s handler.
                 started.get().lease().discard(EvictionReason.ABANDONED);
                 throw lost;
             }
-            messages.jobChanged(run.job);
             log.info("statement {} started", run.job.statementId());
             follow(run, started.get().lease());
         }
@@ -280,6 +343,7 @@ public final class JobPerformer {
             return false;
         }
         Job running = run.job.status() == JobStatus.RUNNING ? run.job : run.job.transitionTo(JobStatus.RUNNING, clock.instant());
+        run.started(existing.get());
         run.write(running.withStatementId(existing.get(), clock.instant()), leases.duration());
         messages.jobChanged(run.job);
         log.info("found statement {} the previous owner started; following it", existing.get());
@@ -303,6 +367,8 @@ public final class JobPerformer {
             return Optional.empty();
         }
         ResultFormatString format = StatementRequests.resultFormatOf(job);
+        // An UNLOAD carries its query as a literal: a job that unloads has no bound parameter (Job.unloads()).
+        List<QueryParameter> parameters = job.options().boundParameters();
         int attempt = 0;
         int refusedSessions = 0;
         while (true) {
@@ -314,11 +380,23 @@ public final class JobPerformer {
                 return Optional.empty();
             }
             SessionLease lease = borrowed.get();
+            if (run.job.status() == JobStatus.QUEUED) {
+                // Written just before the first attempt: a job its client cancelled meanwhile fails this write
+                // (LeaseLost) and never reaches the warehouse.
+                try {
+                    run.write(run.job.transitionTo(JobStatus.RUNNING, clock.instant()), leases.duration());
+                } catch (InterruptedException | RuntimeException e) {
+                    lease.release();
+                    throw e;
+                }
+                messages.jobChanged(run.job);
+            }
             boolean warm = lease.sessionId().isPresent();
             String token = clientToken(job, refusedSessions);
             ExecuteStatementRequest request = lease.sessionId()
-                    .map(sessionId -> requests.onSession(sessionId, sql, format, token, StatementRequests.statementNameOf(job.jobId())))
-                    .orElseGet(() -> requests.openingSession(job.databaseUser(), sql, format, token, StatementRequests.statementNameOf(job.jobId())));
+                    .map(sessionId -> requests.onSession(sessionId, sql, parameters, format, token, StatementRequests.statementNameOf(job.jobId())))
+                    .orElseGet(() -> requests.openingSession(job.databaseUser(), sql, parameters, format, token,
+                            StatementRequests.statementNameOf(job.jobId())));
             try {
                 ExecuteStatementResponse response = warehouse.executeStatement(request);
                 String statementId = requireNonNull(response.id(), "ExecuteStatement answered without a statement id");
@@ -433,9 +511,9 @@ public final class JobPerformer {
                     }
                     default -> {
                         if (run.pastDeadline()) {
-                            cancel(statementId);
+                            run.cancelStatementOnce();
                             end(run, JobStatus.TIMED_OUT, JobError.of(ErrorCode.QUERY_TIMED_OUT,
-                                    "the statement ran longer than " + readable(statements.timeout())));
+                                    "the job ran longer than its timeout of " + run.timeout()));
                             return;
                         }
                         if (!longPoll) {
@@ -535,7 +613,7 @@ public final class JobPerformer {
         try {
             warehouse.cancelStatement(statementId);
         } catch (RuntimeException e) {
-            // It may have ended meanwhile; the job ends TIMED_OUT either way.
+            // It may have ended meanwhile; the job's ending stands either way.
             log.warn("could not cancel statement {} ({})", statementId, describe(e));
         }
     }
@@ -614,13 +692,35 @@ public final class JobPerformer {
         private Instant renewAfter;
         private boolean takenOver;
 
+        /** The statement this run started or follows; read by the cancel listener's thread. */
+        private volatile String startedStatement;
+        private final java.util.concurrent.atomic.AtomicBoolean statementCancelled = new java.util.concurrent.atomic.AtomicBoolean();
+
         Run(Job claimed) {
             this.job = claimed;
             this.renewAfter = clock.instant().plus(leases.renewEvery());
+            this.startedStatement = claimed.statementId();
+        }
+
+        void started(String statementId) {
+            startedStatement = statementId;
+        }
+
+        /** Cancels this run's statement in the warehouse, once whoever asks first (the cancel listener or the run). */
+        void cancelStatementOnce() {
+            String statementId = startedStatement;
+            if (statementId != null && statementCancelled.compareAndSet(false, true)) {
+                cancel(statementId);
+            }
         }
 
         Instant deadline() {
-            return job.submittedAt().plus(statements.timeout());
+            return job.deadline(statements.timeout());
+        }
+
+        /** The job's own time, for the words of a TIMED_OUT ending. */
+        String timeout() {
+            return readable(Duration.between(job.submittedAt(), deadline()));
         }
 
         boolean pastDeadline() {

@@ -7,6 +7,11 @@ import dev.spectra.queryworker.config.WarehouseProperties;
 import software.amazon.awssdk.services.redshiftdata.model.ExecuteStatementRequest;
 import software.amazon.awssdk.services.redshiftdata.model.ResultFormatString;
 
+import dev.spectra.common.statement.QueryParameter;
+import software.amazon.awssdk.services.redshiftdata.model.SqlParameter;
+
+import java.util.List;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -30,21 +35,21 @@ public final class StatementRequests {
 
     /**
      * The text the job's statement runs: its UNLOAD when the warehouse writes the result's files
-     * ({@code delivery().unloaded()}), else its query. The same for every attempt, so a repeated client token
+     * ({@link Job#unloads()}), else its query. The same for every attempt, so a repeated client token
      * finds the same request.
      *
      * @throws UnloadStatement.MissingUnloadRoleException when the job needs UNLOAD and no role is configured
      */
     public String sqlOf(Job job) {
-        return job.delivery().unloaded() ? UnloadStatement.of(job, results).text() : job.sql();
+        return job.unloads() ? UnloadStatement.of(job, results).text() : job.sql();
     }
 
     /**
      * The Data API's {@code ResultFormat} for the job: CSV when the delivery worker reads a CSV result page by page
-     * ({@code delivery().csvFromDataApi()}, read back with GetStatementResultV2), else none, the service's JSON.
+     * ({@link Job#csvFromDataApi()}, read back with GetStatementResultV2), else none, the service's JSON.
      */
     public static ResultFormatString resultFormatOf(Job job) {
-        return job.delivery().csvFromDataApi() ? ResultFormatString.CSV : null;
+        return job.csvFromDataApi() ? ResultFormatString.CSV : null;
     }
 
     /** The name every statement of a job carries, so that a worker taking the job over can find it. */
@@ -56,10 +61,11 @@ public final class StatementRequests {
      * Runs {@code sql} as {@code databaseUser} and keeps the session it opens alive for the next statement of
      * the same user. {@code DbUser} is what confines the statement to its tenant's rows.
      *
+     * @param parameters the values the Data API binds to the SQL's markers ({@code JobOptions.boundParameters()})
      * @param format the result's format ({@link #resultFormatOf}); null for the service's default, JSON
      */
-    public ExecuteStatementRequest openingSession(String databaseUser, String sql, ResultFormatString format, String clientToken,
-                                                  String statementName) {
+    public ExecuteStatementRequest openingSession(String databaseUser, String sql, List<QueryParameter> parameters,
+                                                  ResultFormatString format, String clientToken, String statementName) {
         requireNonNull(databaseUser, "databaseUser is null");
         requireNonNull(sql, "sql is null");
         requireNonNull(clientToken, "clientToken is null");
@@ -71,6 +77,7 @@ public final class StatementRequests {
                 .database(warehouse.database())
                 .dbUser(databaseUser)
                 .sql(sql)
+                .parameters(sqlParameters(parameters))
                 .resultFormat(format)
                 .sessionKeepAliveSeconds(sessions.keepAliveSeconds())
                 .build();
@@ -80,8 +87,8 @@ public final class StatementRequests {
      * Runs {@code sql} on a session opened earlier. The Data API refuses a target, database or user next to a
      * session id: the session already carries them.
      */
-    public ExecuteStatementRequest onSession(String sessionId, String sql, ResultFormatString format, String clientToken,
-                                             String statementName) {
+    public ExecuteStatementRequest onSession(String sessionId, String sql, List<QueryParameter> parameters,
+                                             ResultFormatString format, String clientToken, String statementName) {
         requireNonNull(sessionId, "sessionId is null");
         requireNonNull(sql, "sql is null");
         requireNonNull(clientToken, "clientToken is null");
@@ -90,7 +97,19 @@ public final class StatementRequests {
                 .statementName(statementName)
                 .sessionId(sessionId)
                 .sql(sql)
+                .parameters(sqlParameters(parameters))
                 .resultFormat(format)
                 .build();
+    }
+
+    /** The Data API's parameters; none at all (not an empty list) for a statement without, as the SDK sends it. */
+    private static List<SqlParameter> sqlParameters(List<QueryParameter> parameters) {
+        requireNonNull(parameters, "parameters is null");
+        if (parameters.isEmpty()) {
+            return null;
+        }
+        return parameters.stream()
+                .map(parameter -> SqlParameter.builder().name(parameter.name()).value(parameter.value()).build())
+                .toList();
     }
 }

@@ -57,13 +57,13 @@ public record UnloadStatement(String query, String bucket, TenantId tenant, JobI
     }
 
     /**
-     * The UNLOAD of a job whose {@code delivery().unloaded()}.
+     * The UNLOAD of a job that {@link Job#unloads()}.
      *
      * @throws MissingUnloadRoleException when no role is configured
      */
     public static UnloadStatement of(Job job, ResultsProperties results) {
         DeliveryOptions delivery = job.delivery();
-        if (!delivery.unloaded()) {
+        if (!job.unloads()) {
             throw new IllegalArgumentException("job " + job.jobId().value() + " is not delivered by UNLOAD");
         }
         if (results.unloadIamRole() == null) {

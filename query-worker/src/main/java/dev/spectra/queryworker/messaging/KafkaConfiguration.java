@@ -1,10 +1,12 @@
 package dev.spectra.queryworker.messaging;
 
+import dev.spectra.queryworker.config.LeasesProperties;
 import dev.spectra.queryworker.config.TopicsProperties;
 import dev.spectra.queryworker.execution.JobMessages;
 import dev.spectra.queryworker.execution.JobPerformer;
 import dev.spectra.queryworker.execution.JobThreads;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,7 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -22,6 +25,7 @@ import org.springframework.util.backoff.FixedBackOff;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
+import java.util.Properties;
 
 /**
  * The request listener container.
@@ -72,6 +76,26 @@ public class KafkaConfiguration {
             cause = cause.getCause();
         }
         return cause.getMessage();
+    }
+
+    /**
+     * The job events, read by this worker alone (a group named after its worker id), from the newest: it only needs
+     * cancellations of jobs it runs now. Offsets are committed as they go; no record is ever retried.
+     */
+    @Bean
+    ConcurrentMessageListenerContainer<String, String> cancellationListenerContainer(ConsumerFactory<String, String> consumerFactory,
+            TopicsProperties topics, LeasesProperties leases, JobPerformer performer, JsonMapper json) {
+        ContainerProperties properties = new ContainerProperties(topics.jobEvents());
+        properties.setGroupId("spectra-query-worker-cancellations-" + leases.workerId());
+        properties.setAckMode(ContainerProperties.AckMode.BATCH);
+        properties.setMessageListener(new CancellationListener(performer, json));
+        Properties consumer = new Properties();
+        consumer.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        consumer.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        properties.setKafkaConsumerProperties(consumer);
+        ConcurrentMessageListenerContainer<String, String> container = new ConcurrentMessageListenerContainer<>(consumerFactory, properties);
+        container.setBeanName("job-cancellations");
+        return container;
     }
 
     @Bean

@@ -384,7 +384,7 @@ class JobExecutionTest {
         Job timedOut = worker.stored(job);
         assertThat(timedOut.status()).isEqualTo(JobStatus.TIMED_OUT);
         assertThat(timedOut.error().code()).isEqualTo(ErrorCode.QUERY_TIMED_OUT.name());
-        assertThat(timedOut.error().message()).isEqualTo("the statement ran longer than 15m");
+        assertThat(timedOut.error().message()).isEqualTo("the job ran longer than its timeout of 15m");
         assertThat(worker.warehouse.cancelled()).containsExactly(timedOut.statementId());
         assertThat(worker.counter("spectra.sessions.evicted", "reason", "abandoned")).isEqualTo(1);
     }
@@ -412,7 +412,8 @@ class JobExecutionTest {
         Job job = aQueuedJob().build();
         Run run = worker.submit(job);
         await().until(() -> worker.warehouse.executeRequests().size() >= 5);
-        assertThat(worker.stored(job).status()).isEqualTo(JobStatus.QUEUED);
+        // RUNNING from the first attempt on: written before the statement is first sent
+        assertThat(worker.stored(job).status()).isEqualTo(JobStatus.RUNNING);
 
         worker.clock.advance(WorkerHarness.JOB_TIMEOUT);
 

@@ -27,7 +27,7 @@ class StatementRequestsTest {
     void opensSessionOnAServerlessWorkgroupAsTheTenantsDatabaseUser() {
         StatementRequests requests = new StatementRequests(new WarehouseProperties(null, "analytics", "sales"), SESSIONS, WorkerHarness.RESULTS);
 
-        assertThat(requests.openingSession("acme_reader", "SELECT 1", null, "job-1", "spectra-job-1")).isEqualTo(ExecuteStatementRequest.builder()
+        assertThat(requests.openingSession("acme_reader", "SELECT 1", java.util.List.of(), null, "job-1", "spectra-job-1")).isEqualTo(ExecuteStatementRequest.builder()
                 .clientToken("job-1")
                 .statementName("spectra-job-1")
                 .workgroupName("analytics")
@@ -42,7 +42,7 @@ class StatementRequestsTest {
     void sendsOnlyTheSessionTheSqlAndTheClientTokenToAWarmSession() {
         StatementRequests requests = new StatementRequests(new WarehouseProperties("spectra", null, "dev"), SESSIONS, WorkerHarness.RESULTS);
 
-        assertThat(requests.onSession("session-1", "SELECT 1", null, "job-1", "spectra-job-1"))
+        assertThat(requests.onSession("session-1", "SELECT 1", java.util.List.of(), null, "job-1", "spectra-job-1"))
                 .isEqualTo(ExecuteStatementRequest.builder().clientToken("job-1").statementName("spectra-job-1")
                         .sessionId("session-1").sql("SELECT 1").build());
     }
@@ -69,9 +69,9 @@ class StatementRequestsTest {
         assertThat(StatementRequests.resultFormatOf(unloadedCsv)).as("UNLOAD writes the files itself").isNull();
         assertThat(StatementRequests.resultFormatOf(jsonLines)).isNull();
         assertThat(StatementRequests.resultFormatOf(aQueuedJob().build())).isNull();
-        assertThat(requests.onSession("session-1", "SELECT 1", ResultFormatString.CSV, "job-1", "spectra-job-1").resultFormat())
+        assertThat(requests.onSession("session-1", "SELECT 1", java.util.List.of(), ResultFormatString.CSV, "job-1", "spectra-job-1").resultFormat())
                 .isEqualTo(ResultFormatString.CSV);
-        assertThat(requests.openingSession("u1", "SELECT 1", ResultFormatString.CSV, "job-1", "spectra-job-1").resultFormat())
+        assertThat(requests.openingSession("u1", "SELECT 1", java.util.List.of(), ResultFormatString.CSV, "job-1", "spectra-job-1").resultFormat())
                 .isEqualTo(ResultFormatString.CSV);
     }
 }

@@ -1,5 +1,6 @@
 package dev.spectra.queryworker.testing;
 
+import dev.spectra.common.statement.JobOptions;
 import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
@@ -37,6 +38,7 @@ public final class JobFixtures {
         private Integer maxConcurrentQueries;
         private Instant leaseUntil;
         private DeliveryOptions delivery = DeliveryOptions.DEFAULT;
+        private JobOptions options = JobOptions.NONE;
 
         public JobBuilder forTenant(TenantId tenant) {
             this.tenantId = tenant;
@@ -58,6 +60,12 @@ public final class JobFixtures {
         /** What the client asked of its result; by default inline JSON. */
         public JobBuilder delivered(DeliveryOptions options) {
             this.delivery = options;
+            return this;
+        }
+
+        /** The client's name, tags, timeout and parameters; by default none. */
+        public JobBuilder with(JobOptions jobOptions) {
+            this.options = jobOptions;
             return this;
         }
 
@@ -114,7 +122,7 @@ public final class JobFixtures {
         }
 
         private Job buildUnleased() {
-            Job job = Job.queued(tenantId, JobId.random(), sql, databaseUser, maxConcurrentQueries, delivery, null, submittedAt,
+            Job job = Job.queued(tenantId, JobId.random(), sql, databaseUser, maxConcurrentQueries, delivery, options, null, submittedAt,
                     Duration.ofDays(7));
             if (status == JobStatus.QUEUED) {
                 return job;
