@@ -56,6 +56,12 @@ final class GatewayClient {
         return send(authorised(HttpRequest.newBuilder(gateway.resolve("/v1/queries/" + jobId + "/results")).GET(), token, tenantHeader));
     }
 
+    /** {@code POST path} with an empty body: {@code /v1/queries/{id}/cancel}. */
+    Answer post(String token, String tenantHeader, String path) {
+        return send(authorised(HttpRequest.newBuilder(gateway.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()), token,
+                tenantHeader));
+    }
+
     Answer chunk(String token, String tenantHeader, String path) {
         return send(authorised(HttpRequest.newBuilder(gateway.resolve(path)).GET(), token, tenantHeader));
     }
