@@ -56,6 +56,36 @@ final class GatewayClient {
         return send(authorised(HttpRequest.newBuilder(gateway.resolve("/v1/queries/" + jobId + "/results")).GET(), token, tenantHeader));
     }
 
+    Answer submitWithKey(String token, String tenantHeader, String body, String idempotencyKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve("/v1/queries"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return send(authorised(request, token, tenantHeader));
+    }
+
+    /** The {@code data:} lines of a Server-Sent Events stream, read until the stream ends or {@code within} passes. */
+    java.util.List<String> eventData(String token, String tenantHeader, String path, Duration within) {
+        HttpRequest request = authorised(HttpRequest.newBuilder(gateway.resolve(path)).header("Accept", "text/event-stream").GET(),
+                token, tenantHeader).timeout(within).build();
+        java.util.List<String> data = new java.util.ArrayList<>();
+        try {
+            HttpResponse<java.util.stream.Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + response.statusCode());
+            }
+            try (java.util.stream.Stream<String> lines = response.body()) {
+                lines.filter(line -> line.startsWith("data:")).forEach(line -> data.add(line.substring(5)));
+            }
+            return data;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code POST path} with an empty body: {@code /v1/queries/{id}/cancel}. */
     Answer post(String token, String tenantHeader, String path) {
         return send(authorised(HttpRequest.newBuilder(gateway.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()), token,

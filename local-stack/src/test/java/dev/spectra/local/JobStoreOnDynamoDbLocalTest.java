@@ -89,6 +89,61 @@ class JobStoreOnDynamoDbLocalTest {
     }
 
     @Test
+    void eightConcurrentInsertsUnderOneIdempotencyKeyMakeExactlyOneJob() throws Exception {
+        String keyHash = "a".repeat(64);
+        List<Job> candidates = IntStream.range(0, 8).mapToObj(i -> aQueuedJob(ACME, now)).toList();
+        List<Boolean> won = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> threads = candidates.stream().map(job -> Thread.ofPlatform().start(() -> {
+            try {
+                start.await();
+                client.transactWriteItems(JobTable.insertWithIdempotencyKey(table, job, keyHash, "request-1", now,
+                        now.plus(Duration.ofHours(24))));
+                won.add(true);
+            } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException lost) {
+                won.add(false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })).toList();
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        assertThat(won).hasSize(8).containsOnlyOnce(true);
+        JobTable.IdempotencyRecord record = JobTable.idempotencyRecordOf(
+                client.getItem(JobTable.getIdempotencyKey(table, ACME, keyHash)).item());
+        List<JobId> stored = candidates.stream().filter(job -> store.find(ACME, job.jobId()).isPresent()).map(Job::jobId).toList();
+        assertThat(stored).containsExactly(record.jobId());
+    }
+
+    @Test
+    void anIdempotencyKeysItemIsInvisibleToListingsAndTheIndexOfActiveJobs() {
+        Job job = aQueuedJob(ACME, now);
+        client.transactWriteItems(JobTable.insertWithIdempotencyKey(table, job, "b".repeat(64), "request-1", now, now.plusSeconds(60)));
+
+        var listed = client.query(JobTable.tenantJobs(table, ACME, dev.spectra.common.job.JobFilter.ALL, null, 10)).items();
+
+        assertThat(listed).extracting(item -> item.get("job_id").s()).containsExactly(job.jobId().value());
+        assertThat(store.expiredLeases(now.plus(Duration.ofDays(1)), 10)).extracting(JobKey::jobId).containsExactly(job.jobId());
+    }
+
+    @Test
+    void anExpiredKeyIsTakenOverEvenBeforeTheTtlDeletesIt() {
+        String keyHash = "c".repeat(64);
+        Job first = aQueuedJob(ACME, now);
+        Job second = aQueuedJob(ACME, now);
+        client.transactWriteItems(JobTable.insertWithIdempotencyKey(table, first, keyHash, "request-1", now, now.plusSeconds(10)));
+
+        client.transactWriteItems(JobTable.insertWithIdempotencyKey(table, second, keyHash, "request-2", now.plusSeconds(11),
+                now.plusSeconds(100)));
+
+        assertThat(JobTable.idempotencyRecordOf(client.getItem(JobTable.getIdempotencyKey(table, ACME, keyHash)).item()).jobId())
+                .isEqualTo(second.jobId());
+    }
+
+    @Test
     void findsTheLatestWriteOnlyUnderTheJobsOwnTenant() {
         Job queued = inserted(aQueuedJob(ACME, now));
         Job running = store.replace(queued, claimed(queued, "worker-a")).orElseThrow();

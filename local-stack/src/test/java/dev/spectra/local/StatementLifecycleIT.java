@@ -172,6 +172,79 @@ class StatementLifecycleIT {
         assertThat(globexView.json().get("jobs")).isEmpty();
     }
 
+    @Test
+    void aSelectOneWithAWaitAnswersSucceededWithItsRowsInOneRoundTrip() {
+        Answer answer = submit(acmeToken, ACME, Map.of("sql", "SELECT 1 AS one", "wait_seconds", 10));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.text("status")).isEqualTo("SUCCEEDED");
+        assertThat(answer.json().get("result").get("rows").get(0).get(0).asInt()).isEqualTo(1);
+        assertThat(answer.json().get("result").get("columns").get(0).get("name").asString()).isEqualTo("one");
+    }
+
+    @Test
+    void aRetriedPostWithTheSameIdempotencyKeyReturnsTheSameJobAndTheWarehouseRunsItOnce() throws Exception {
+        String name = "idempotent-" + UUID.randomUUID();
+        String key = "key-" + UUID.randomUUID();
+        String body = JSON.writeValueAsString(Map.of("sql", "SELECT COUNT(*) FROM generate_series(1, 1000)", "name", name));
+        List<Answer> concurrent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> posts = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            posts.add(Thread.ofVirtual().start(() -> concurrent.add(gateway.submitWithKey(acmeToken, ACME, body, key))));
+        }
+        for (Thread post : posts) {
+            post.join();
+        }
+        Answer retry = gateway.submitWithKey(acmeToken, ACME, body, key);
+        Answer other = gateway.submitWithKey(acmeToken, ACME, JSON.writeValueAsString(Map.of("sql", "SELECT 2")), key);
+
+        assertThat(concurrent).extracting(Answer::status).containsExactlyInAnyOrder(202, 200);
+        assertThat(concurrent).extracting(answer -> answer.text("job_id")).containsOnly(retry.text("job_id"));
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(retry.headers().get("idempotent-replayed")).isEqualTo("true");
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.text("code")).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+        Answer listed = gateway.chunk(acmeToken, ACME, "/v1/queries?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+        assertThat(listed.json().get("jobs")).as("jobs recorded, and so statements run, for the key").hasSize(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "SUCCEEDED".equals(gateway.status(acmeToken, ACME, retry.text("job_id")).text("status")));
+    }
+
+    @Test
+    void theEventStreamShowsQueuedRunningDeliveringSucceeded() throws Exception {
+        // globex runs one statement at a time: the watched job waits QUEUED behind a slow one until that is cancelled.
+        String blocker = marker();
+        String blocking = accepted(submit(globexToken, GLOBEX, Map.of("sql", SLOW + blocker)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> activeQueries(blocker) == 1);
+        String jobId = accepted(submit(globexToken, GLOBEX, Map.of("sql", "SELECT COUNT(*) AS n FROM generate_series(1, 100000)")));
+        List<String> data = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() ->
+                data.addAll(gateway.eventData(globexToken, GLOBEX, "/v1/queries/" + jobId + "/events", Duration.ofSeconds(60))));
+        Thread.sleep(Duration.ofSeconds(1)); // the stream is open and has shown QUEUED
+
+        assertThat(gateway.post(globexToken, GLOBEX, "/v1/queries/" + blocking + "/cancel").status()).isEqualTo(200);
+        reader.join(Duration.ofSeconds(60));
+
+        List<String> states = data.stream().map(line -> JSON.readTree(line).get("status").asString()).toList();
+        assertThat(states).containsExactly("QUEUED", "RUNNING", "DELIVERING", "SUCCEEDED");
+    }
+
+    @Test
+    void aJobCancelledWhileItsResultIsDeliveredIsNeverDelivered() {
+        String jobId = accepted(submit(acmeToken, ACME, Map.of("sql", "SELECT g, g * 2 AS twice, 'row ' || g AS label "
+                + "FROM generate_series(1, 600000) AS g", "disposition", "EXTERNAL_LINKS", "format", "JSON_LINES")));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> "DELIVERING".equals(gateway.status(acmeToken, ACME, jobId).text("status")));
+
+        Answer cancelled = gateway.post(acmeToken, ACME, "/v1/queries/" + jobId + "/cancel");
+
+        assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+        await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20))
+                .until(() -> "CANCELLED".equals(gateway.status(acmeToken, ACME, jobId).text("status")));
+        Answer results = gateway.results(acmeToken, ACME, jobId);
+        assertThat(results.status()).isEqualTo(409);
+        assertThat(results.text("job_status")).isEqualTo("CANCELLED");
+    }
+
     private JsonNode resultOf(String token, String tenant, Map<String, Object> body) {
         String jobId = accepted(submit(token, tenant, body));
         await().atMost(Duration.ofSeconds(60)).until(() -> "SUCCEEDED".equals(gateway.status(token, tenant, jobId).text("status"))

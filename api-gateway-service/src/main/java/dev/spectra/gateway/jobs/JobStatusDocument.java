@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.spectra.common.job.Job;
+import tools.jackson.databind.JsonNode;
+
 import java.util.Map;
 
 /**
@@ -11,7 +13,8 @@ import java.util.Map;
  * are ISO-8601 instants. Neither the SQL nor the database user is shown.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"job_id", "status", "name", "tags", "submitted_at", "updated_at", "timeout_seconds", "row_count", "error"})
+@JsonPropertyOrder({"job_id", "status", "name", "tags", "submitted_at", "updated_at", "timeout_seconds", "row_count", "error",
+        "result"})
 public record JobStatusDocument(
         @JsonProperty("job_id") String jobId,
         @JsonProperty("status") String status,
@@ -21,7 +24,8 @@ public record JobStatusDocument(
         @JsonProperty("submitted_at") String submittedAt,
         @JsonProperty("updated_at") String updatedAt,
         @JsonProperty("row_count") Long rowCount,
-        @JsonProperty("error") Error error) {
+        @JsonProperty("error") Error error,
+        @JsonProperty("result") JsonNode result) {
 
     @JsonPropertyOrder({"code", "message"})
     public record Error(@JsonProperty("code") String code, @JsonProperty("message") String message) {
@@ -37,6 +41,12 @@ public record JobStatusDocument(
                 job.submittedAt().toString(),
                 job.updatedAt().toString(),
                 job.rowCount(),
-                job.error() == null ? null : new Error(job.error().code(), job.error().message()));
+                job.error() == null ? null : new Error(job.error().code(), job.error().message()),
+                null);
+    }
+
+    /** The same with the result's manifest: a wait that ended SUCCEEDED answers with the result in one round trip. */
+    public JobStatusDocument withResult(JsonNode manifest) {
+        return new JobStatusDocument(jobId, status, name, tags, timeoutSeconds, submittedAt, updatedAt, rowCount, error, manifest);
     }
 }

@@ -3,9 +3,11 @@ package dev.spectra.gateway.jobs;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobFilter;
 import dev.spectra.common.job.JobId;
+import dev.spectra.common.job.JobTable;
 import dev.spectra.common.tenant.TenantId;
 import reactor.core.publisher.Mono;
 
+import java.time.Instant;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -24,6 +26,25 @@ public interface JobStore {
      * and emits the job as written. Empty when another writer got there first: that writer owns the job.
      */
     Mono<Job> replace(Job current, Job next);
+
+    /**
+     * Records a new job together with its idempotency key's item, in one transaction: emits {@link Insertion#inserted()}
+     * when both were written, or the key's record when the key is already held by a live record (then nothing was
+     * written). Fails if the store is unavailable.
+     */
+    Mono<Insertion> insert(Job job, IdempotencyKey key, String requestHash, Instant now, Instant keyExpiresAt);
+
+    /** Forgets the key, if it still names {@code jobId}; a job that could not be queued must not be replayed. */
+    Mono<Void> forget(TenantId tenantId, IdempotencyKey key, JobId jobId);
+
+    /** @param existing the key's record when the key was already held; null when the job was inserted */
+    record Insertion(JobTable.IdempotencyRecord existing) {
+        public static final Insertion INSERTED = new Insertion(null);
+
+        public boolean inserted() {
+            return existing == null;
+        }
+    }
 
     /**
      * One read of the tenant's jobs, newest first, starting after {@code after} (null: the newest): the jobs of that

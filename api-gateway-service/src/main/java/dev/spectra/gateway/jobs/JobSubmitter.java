@@ -5,6 +5,7 @@ import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.job.JobTable;
 import dev.spectra.common.messaging.JobEvent;
 import dev.spectra.common.messaging.JobRequested;
 import dev.spectra.common.result.DeliveryOptions;
@@ -68,6 +69,24 @@ public final class JobSubmitter {
      * tenant's maximum when it asked for none. A timeout past the tenant's maximum is a 400 naming the maximum.
      */
     public Mono<Job> submit(Tenant tenant, String sql, DeliveryOptions delivery, JobOptions options) {
+        return submit(tenant, sql, delivery, options, null, null).map(Submitted::job);
+    }
+
+    /** A job as a submission left it; {@code replayed}: the idempotency key's earlier job, nothing new was recorded. */
+    public record Submitted(Job job, boolean replayed) {
+    }
+
+    /**
+     * As {@link #submit(Tenant, String, DeliveryOptions, JobOptions)}, under an idempotency key: the first request
+     * with the key records the job and the key's record in one transaction; a later one within
+     * {@link #IDEMPOTENCY_WINDOW} (or the job's retention, if shorter) gets that job back and queues nothing, or a 422
+     * when its request differs ({@code requestHash}). A job that could not be queued gives its key up again, so a
+     * retry runs the query.
+     *
+     * @param key null for none
+     */
+    public Mono<Submitted> submit(Tenant tenant, String sql, DeliveryOptions delivery, JobOptions options, IdempotencyKey key,
+            String requestHash) {
         requireNonNull(delivery, "delivery is null");
         requireNonNull(options, "options is null");
         Duration maxTimeout = tenant.maxTimeoutSeconds() == null ? defaultMaxTimeout : Duration.ofSeconds(tenant.maxTimeoutSeconds());
@@ -81,24 +100,58 @@ public final class JobSubmitter {
             Instant now = now();
             Job job = Job.queued(tenant.id(), JobId.createdAt(now), sql, tenant.databaseUser(), tenant.maxConcurrentQueries(),
                     delivery, resolved, tenant.maxResultBytes(), now, retention);
-            return recordAndQueue(job).toFuture();
+            Mono<Submitted> submitted = key == null
+                    ? recordAndQueue(job, store.insert(job), null).map(queued -> new Submitted(queued, false))
+                    : recordOrReplay(job, key, requireNonNull(requestHash, "requestHash is null"), now);
+            return submitted.toFuture();
         }, true);
     }
 
-    private Mono<Job> recordAndQueue(Job job) {
-        return store.insert(job)
+    /** How long an idempotency key holds its job. */
+    public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+
+    private Mono<Submitted> recordOrReplay(Job job, IdempotencyKey key, String requestHash, Instant now) {
+        Instant keyExpires = now.plus(IDEMPOTENCY_WINDOW.compareTo(retention) < 0 ? IDEMPOTENCY_WINDOW : retention);
+        return store.insert(job, key, requestHash, now, keyExpires)
+                .onErrorMap(error -> {
+                    log.warn("job store refused job={} tenant={}: {}", job.jobId(), job.tenantId(), error.toString());
+                    return new ProblemException(Problems.storageUnavailable(), error);
+                })
+                .flatMap(insertion -> {
+                    if (insertion.inserted()) {
+                        return recordAndQueue(job, Mono.empty(), key).map(queued -> new Submitted(queued, false));
+                    }
+                    JobTable.IdempotencyRecord held = insertion.existing();
+                    if (!held.requestHash().equals(requestHash)) {
+                        return Mono.error(new ProblemException(Problems.idempotencyKeyReused(held.jobId())));
+                    }
+                    return store.find(job.tenantId(), held.jobId())
+                            .onErrorMap(error -> new ProblemException(Problems.storageUnavailable(), error))
+                            .switchIfEmpty(Mono.error(() -> new ProblemException(Problems.storageUnavailable())))
+                            .map(original -> {
+                                log.info("idempotent replay job={} tenant={} key={}", original.jobId(), original.tenantId(), key);
+                                return new Submitted(original, true);
+                            });
+                });
+    }
+
+    /**
+     * @param insert the job's write, or empty when the job is already recorded (with its idempotency key)
+     * @param key    the job's idempotency key, given up again if the job cannot be queued; null for none
+     */
+    private Mono<Job> recordAndQueue(Job job, Mono<Void> insert, IdempotencyKey key) {
+        return insert
                 .onErrorMap(error -> {
                     log.warn("job store refused job={} tenant={}: {}", job.jobId(), job.tenantId(), error.toString());
                     return new ProblemException(Problems.storageUnavailable(), error);
                 })
                 .then(Mono.defer(() -> queue.request(new JobRequested(job.jobId(), job.tenantId(), job.submittedAt()))
-                        .onErrorResume(error -> abandon(job, error))))
-                .then(Mono.defer(() -> queue.publish(JobEvent.of(job))
-                        .onErrorResume(error -> {
-                            log.warn("job event not published job={} tenant={}: {}", job.jobId(), job.tenantId(), error.toString());
-                            return Mono.empty();
-                        })))
+                        .onErrorResume(error -> abandon(job, key, error))))
                 .then(Mono.fromSupplier(() -> {
+                    // For pipelines only, and its failure changes nothing: the answer does not wait for it. Sent after
+                    // the request, so a worker's RUNNING event for the same tenant key follows it.
+                    queue.publish(JobEvent.of(job)).subscribe(null, error -> log.warn("job event not published job={} tenant={}: {}",
+                            job.jobId(), job.tenantId(), error.toString()));
                     log.info("job accepted job={} tenant={}", job.jobId(), job.tenantId());
                     return job;
                 }));
@@ -109,8 +162,14 @@ public final class JobSubmitter {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private Mono<Void> abandon(Job job, Throwable queueError) {
+    private Mono<Void> abandon(Job job, IdempotencyKey key, Throwable queueError) {
         log.error("job could not be queued job={} tenant={}: {}", job.jobId(), job.tenantId(), queueError.toString());
+        Mono<Void> forgetKey = key == null ? Mono.empty() : store.forget(job.tenantId(), key, job.jobId())
+                .onErrorResume(error -> {
+                    log.warn("idempotency key kept for a job that was not queued job={} tenant={} key={}: {}", job.jobId(),
+                            job.tenantId(), key, error.toString());
+                    return Mono.empty();
+                });
         Job failed = job.endWith(JobStatus.FAILED, JobError.of(ErrorCode.INTERNAL_ERROR, ENQUEUE_FAILED_MESSAGE), now());
         return store.replace(job, failed)
                 .doOnNext(written -> log.info("job marked FAILED job={} tenant={}", job.jobId(), job.tenantId()))
@@ -121,6 +180,7 @@ public final class JobSubmitter {
                             job.jobId(), job.tenantId(), storeError.toString());
                     return Mono.empty();
                 })
+                .then(forgetKey)
                 .then(Mono.error(() -> new ProblemException(Problems.enqueueFailed(job.jobId()), queueError)));
     }
 }

@@ -3,7 +3,16 @@ package dev.spectra.gateway.jobs;
 import dev.spectra.gateway.config.GatewayProperties;
 import dev.spectra.gateway.config.TableProperties;
 import dev.spectra.gateway.config.TopicProperties;
+import dev.spectra.gateway.events.JobEventHub;
+import dev.spectra.gateway.events.JobEventListener;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.LoggerFactory;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import java.util.Properties;
+import java.util.UUID;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,6 +53,38 @@ public class JobsConfiguration {
                     + "tokens are signed with a key of this gateway's own, and fail on other replicas and after a restart");
         }
         return new JobListing(jobStore, queries.pageTokenSecret(), meters);
+    }
+
+    @Bean
+    JobEventHub jobEventHub(QueriesProperties queries, MeterRegistry meters) {
+        return new JobEventHub(queries.maxWatchesPerTenant(), meters);
+    }
+
+    /**
+     * The job events, read by this gateway alone (a consumer group named for this process) from the newest, for the
+     * waits and event streams open here. Offsets are committed as they go; an event is never retried.
+     */
+    @Bean
+    ConcurrentMessageListenerContainer<String, String> jobEventsContainer(
+            ConcurrentKafkaListenerContainerFactory<String, String> factory, TopicProperties topics, JobEventHub hub,
+            JsonMapper jsonMapper, MeterRegistry meters) {
+        ConcurrentMessageListenerContainer<String, String> container = factory.createContainer(topics.jobEvents());
+        ContainerProperties properties = container.getContainerProperties();
+        properties.setGroupId("spectra-gateway-watch-" + UUID.randomUUID());
+        properties.setAckMode(ContainerProperties.AckMode.BATCH);
+        properties.setMessageListener(new JobEventListener(hub, jsonMapper, meters));
+        Properties consumer = new Properties();
+        consumer.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        consumer.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        consumer.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        properties.setKafkaConsumerProperties(consumer);
+        container.setBeanName("job-events-watch");
+        return container;
+    }
+
+    @Bean
+    JobWaiter jobWaiter(JobStore jobStore, JobEventHub hub, QueriesProperties queries, MeterRegistry meters) {
+        return new JobWaiter(jobStore, hub, queries.waitFallbackRead(), meters);
     }
 
     @Bean

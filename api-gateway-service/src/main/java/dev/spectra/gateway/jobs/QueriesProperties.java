@@ -20,6 +20,9 @@ import java.time.Duration;
  *                          random key of its own, and its tokens fail elsewhere and after a restart
  * @param defaultListLimit  jobs on a list page when the client does not say, default 50
  * @param maxListLimit      the most jobs a client may ask for on one page, default 500
+ * @param maxWatchesPerTenant waits ({@code wait_seconds}) and event streams one tenant may have open on one gateway
+ *                          at once; one more is a 429. Default 100
+ * @param waitFallbackRead  how often a wait or an event stream reads its job in case an event was lost, default 2s
  */
 @Validated
 @ConfigurationProperties("spectra.gateway.queries")
@@ -27,7 +30,9 @@ public record QueriesProperties(
         @NotNull @DurationMin(seconds = 1) @DefaultValue("15m") Duration maxTimeout,
         String pageTokenSecret,
         @Min(1) @DefaultValue("50") int defaultListLimit,
-        @Min(1) @Max(1000) @DefaultValue("500") int maxListLimit) {
+        @Min(1) @Max(1000) @DefaultValue("500") int maxListLimit,
+        @Min(1) @DefaultValue("100") int maxWatchesPerTenant,
+        @NotNull @DurationMin(millis = 100) @DefaultValue("2s") Duration waitFallbackRead) {
 
     public QueriesProperties {
         if (pageTokenSecret != null && pageTokenSecret.length() < 32) {
@@ -42,6 +47,7 @@ public record QueriesProperties(
     @Override
     public String toString() {
         return "QueriesProperties[maxTimeout=" + maxTimeout + ", pageTokenSecret=" + (pageTokenSecret == null ? "unset" : "set")
-                + ", defaultListLimit=" + defaultListLimit + ", maxListLimit=" + maxListLimit + "]";
+                + ", defaultListLimit=" + defaultListLimit + ", maxListLimit=" + maxListLimit
+                + ", maxWatchesPerTenant=" + maxWatchesPerTenant + ", waitFallbackRead=" + waitFallbackRead + "]";
     }
 }

@@ -2,6 +2,13 @@ package dev.spectra.gateway.jobs;
 
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobId;
+import dev.spectra.common.job.JobStatus;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.codec.ServerSentEvent;
+import tools.jackson.databind.json.JsonMapper;
+import java.time.Duration;
+
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.gateway.problem.ProblemException;
 import dev.spectra.gateway.problem.Problems;
@@ -40,9 +47,12 @@ public class QueryController {
     private final JobCancellation cancellation;
     private final JobListing listing;
     private final QueriesProperties queries;
+    private final JobWaiter waiter;
+    private final JsonMapper json;
 
     public QueryController(QueryRequestReader requestReader, SqlGuard sqlGuard, JobSubmitter submitter, JobStore store,
-            ResultReader resultReader, JobCancellation cancellation, JobListing listing, QueriesProperties queries) {
+            ResultReader resultReader, JobCancellation cancellation, JobListing listing, QueriesProperties queries,
+            JobWaiter waiter, JsonMapper json) {
         this.requestReader = requestReader;
         this.sqlGuard = sqlGuard;
         this.submitter = submitter;
@@ -51,25 +61,145 @@ public class QueryController {
         this.cancellation = cancellation;
         this.listing = listing;
         this.queries = queries;
+        this.waiter = waiter;
+        this.json = json;
     }
 
+    /**
+     * Submits a query: 202 with the job at once; with {@code wait_seconds}, 200 with the ended job (and its result
+     * when it is one chunk) if it ends within the wait, else 202 with the job running, or, with
+     * {@code on_wait_timeout: CANCEL}, 200 with the job cancelled.
+     */
     @PostMapping(path = QUERIES, consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<JobStatusDocument>> submit(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, ServerHttpRequest request) {
-        return requestReader.read(request)
-                .flatMap(query -> sqlGuard.check(tenant.id(), query.sql(), query.options().parameters())
-                        .flatMap(guarded -> submitter.submit(tenant, guarded.text(), query.delivery(), query.options())))
-                .map(job -> ResponseEntity.accepted()
-                        .location(URI.create(QUERIES + "/" + job.jobId().value()))
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .body(JobStatusDocument.of(job)));
+        return Mono.fromCallable(() -> IdempotencyKey.of(request.getHeaders().get(IdempotencyKey.HEADER)))
+                .flatMap(key -> requestReader.read(request)
+                        .flatMap(query -> sqlGuard.check(tenant.id(), query.sql(), query.options().parameters())
+                                .flatMap(guarded -> submitter.submit(tenant, guarded.text(), query.delivery(), query.options(),
+                                        key.orElse(null), query.fingerprint()))
+                                .flatMap(submitted -> waiter.awaitEnd(submitted.job(), query.waiting().duration())
+                                        .flatMap(latest -> latest.status().isTerminal() || !query.waiting().cancelOnTimeout()
+                                                ? Mono.just(latest) : cancelledAfterWait(latest))
+                                        .flatMap(job -> answer(job, job.status().isTerminal() || submitted.replayed(),
+                                                query.waiting().duration().isPositive()))
+                                        .map(answer -> submitted.replayed() ? answer.replayed() : answer))))
+                .map(answer -> answer.location(URI.create(QUERIES + "/" + answer.job().jobId().value())).build());
     }
 
+    /**
+     * The job; with {@code wait_seconds} (1 to 50) a long poll: 200 as soon as the job ends (with its result when it
+     * is one chunk), 202 with the job as it stands when the wait elapses first.
+     */
     @GetMapping(path = QUERIES + "/{jobId}")
     public Mono<ResponseEntity<JobStatusDocument>> status(
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId,
+            ServerHttpRequest request) {
+        return Mono.fromCallable(() -> waitSeconds(request))
+                .flatMap(wait -> ownJob(tenant, jobId)
+                        .flatMap(job -> waiter.awaitEnd(job, wait))
+                        .flatMap(job -> answer(job, wait.isZero() || job.status().isTerminal(), wait.isPositive())))
+                .map(answer -> answer.build());
+    }
+
+    /**
+     * The job's states as Server-Sent Events: the state it is in now, then every transition with its time, ending
+     * with the terminal one; a comment every 15 s keeps idle proxies from closing the stream.
+     */
+    @GetMapping(path = QUERIES + "/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public Flux<ServerSentEvent<JobStateDocument>> events(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
-        return ownJob(tenant, jobId)
-                .map(job -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JobStatusDocument.of(job)));
+        return ownJob(tenant, jobId).flatMapMany(job -> {
+            Flux<ServerSentEvent<JobStateDocument>> states = Flux.concat(
+                            Flux.just(JobWaiter.JobState.of(job)), waiter.states(job))
+                    .map(state -> ServerSentEvent.builder(JobStateDocument.of(job, state))
+                            .event("state").id(Long.toString(state.version())).build());
+            Flux<ServerSentEvent<JobStateDocument>> heartbeats = Flux.interval(HEARTBEAT, HEARTBEAT)
+                    .map(tick -> ServerSentEvent.<JobStateDocument>builder().comment("keep-alive").build());
+            return states.publish(shared -> Flux.merge(shared, heartbeats.takeUntilOther(shared.ignoreElements())));
+        });
+    }
+
+    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+    private Mono<Job> cancelledAfterWait(Job running) {
+        return cancellation.cancel(running)
+                // It ended on its own in the meantime: that ending is the answer.
+                .onErrorResume(ProblemException.class, conflict -> store.find(running.tenantId(), running.jobId()));
+    }
+
+    /**
+     * The answer about a job: 200 or 202 and, after a wait, an ended job's one-chunk result in the same answer. A
+     * plain status read stays one read of the job: pollers do not pay for the result on every poll.
+     */
+    private Mono<JobAnswer> answer(Job job, boolean ended, boolean waited) {
+        HttpStatus status = ended ? HttpStatus.OK : HttpStatus.ACCEPTED;
+        JobStatusDocument document = JobStatusDocument.of(job);
+        if (!waited || job.status() != JobStatus.SUCCEEDED || job.result() == null || job.result().chunkCount() > 1) {
+            return Mono.just(new JobAnswer(job, status, document));
+        }
+        return resultReader.manifest(job)
+                .flatMap(entity -> DataBufferUtils.join(requireBody(entity)))
+                .map(buffer -> {
+                    try (var stream = buffer.asInputStream(true)) {
+                        return new JobAnswer(job, status, document.withResult(json.readTree(stream)));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                // The result is still there to fetch; the answer about the job does not fail for it.
+                .onErrorResume(error -> Mono.just(new JobAnswer(job, status, document)));
+    }
+
+    private static Flux<DataBuffer> requireBody(ResponseEntity<Flux<DataBuffer>> entity) {
+        return entity.getBody() == null ? Flux.empty() : entity.getBody();
+    }
+
+    /** An answer about a job, before its headers are final. */
+    private record JobAnswer(Job job, HttpStatus status, JobStatusDocument document, URI location, boolean replay) {
+        JobAnswer(Job job, HttpStatus status, JobStatusDocument document) {
+            this(job, status, document, null, false);
+        }
+
+        JobAnswer location(URI at) {
+            return new JobAnswer(job, status, document, at, replay);
+        }
+
+        /** The answer to a request whose idempotency key named an earlier job: 200, marked as a replay. */
+        JobAnswer replayed() {
+            return new JobAnswer(job, HttpStatus.OK, document, location, true);
+        }
+
+        ResponseEntity<JobStatusDocument> build() {
+            ResponseEntity.BodyBuilder builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
+            if (location != null) {
+                builder.location(location);
+            }
+            if (replay) {
+                builder.header(IDEMPOTENT_REPLAYED, "true");
+            }
+            return builder.body(document);
+        }
+    }
+
+    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+
+    private static Duration waitSeconds(ServerHttpRequest request) {
+        String text = request.getQueryParams().getFirst("wait_seconds");
+        if (text == null) {
+            return Duration.ZERO;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 0 || seconds > QueryRequest.MAX_WAIT_SECONDS || request.getQueryParams().get("wait_seconds").size() > 1) {
+            throw new ProblemException(Problems.requestInvalid("Query parameter 'wait_seconds' must be one integer from 0 to "
+                    + QueryRequest.MAX_WAIT_SECONDS + "."));
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     /** The tenant's own jobs, newest first, a page at a time; filters and paging as {@link ListRequest} reads them. */

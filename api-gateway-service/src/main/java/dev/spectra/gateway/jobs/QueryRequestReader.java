@@ -66,8 +66,10 @@ public final class QueryRequestReader {
     private static final String TAGS = "tags";
     private static final String TIMEOUT_SECONDS = "timeout_seconds";
     private static final String PARAMETERS = "parameters";
+    private static final String WAIT_SECONDS = "wait_seconds";
+    private static final String ON_WAIT_TIMEOUT = "on_wait_timeout";
     private static final List<String> FIELDS = List.of(SQL, DISPOSITION, FORMAT, COMPRESSION, ROW_LIMIT, BYTE_LIMIT,
-            NAME, TAGS, TIMEOUT_SECONDS, PARAMETERS);
+            NAME, TAGS, TIMEOUT_SECONDS, PARAMETERS, WAIT_SECONDS, ON_WAIT_TIMEOUT);
     private static final List<String> PARAMETER_FIELDS = List.of("name", "value", "type");
     private static final String FIELD_LIST = FIELDS.stream().map(field -> "'" + field + "'").collect(Collectors.joining(", "));
     private static final int ECHO_LIMIT = 200;
@@ -126,7 +128,31 @@ public final class QueryRequestReader {
             throw invalidParameter("Format PARQUET is written by the warehouse's UNLOAD, which cannot bind parameters; "
                     + "use CSV or JSON_LINES for a parameterised query.");
         }
-        return new QueryRequest(sql.stringValue(), delivery, options);
+        return new QueryRequest(sql.stringValue(), delivery, options, wait(root));
+    }
+
+    private static QueryRequest.Wait wait(JsonNode root) {
+        JsonNode seconds = root.get(WAIT_SECONDS);
+        long wait = 0;
+        if (seconds != null && !seconds.isNull()) {
+            if (!seconds.isIntegralNumber() || !seconds.canConvertToLong() || seconds.longValue() < 0
+                    || seconds.longValue() > QueryRequest.MAX_WAIT_SECONDS) {
+                throw invalid("Field 'wait_seconds' must be a JSON integer from 0 to " + QueryRequest.MAX_WAIT_SECONDS + ".");
+            }
+            wait = seconds.longValue();
+        }
+        JsonNode onTimeout = root.get(ON_WAIT_TIMEOUT);
+        boolean cancel = false;
+        if (onTimeout != null && !onTimeout.isNull()) {
+            if (!onTimeout.isString() || !List.of("CONTINUE", "CANCEL").contains(onTimeout.stringValue())) {
+                throw invalid("Field 'on_wait_timeout' must be CONTINUE or CANCEL.");
+            }
+            cancel = onTimeout.stringValue().equals("CANCEL");
+        }
+        if (cancel && wait == 0) {
+            throw invalid("Field 'on_wait_timeout' CANCEL needs a 'wait_seconds' of at least 1.");
+        }
+        return new QueryRequest.Wait(Duration.ofSeconds(wait), cancel);
     }
 
     private static JobOptions options(JsonNode root) {

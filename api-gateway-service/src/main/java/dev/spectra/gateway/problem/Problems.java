@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static dev.spectra.common.error.ErrorCode.IDEMPOTENCY_KEY_REUSED;
 import static dev.spectra.common.error.ErrorCode.INTERNAL_ERROR;
 import static dev.spectra.common.error.ErrorCode.JOB_ALREADY_ENDED;
 import static dev.spectra.common.error.ErrorCode.JOB_NOT_FOUND;
@@ -66,6 +67,13 @@ public final class Problems {
                         + "or start again without a page_token.");
     }
 
+    /** An idempotency key sent again with a different request. */
+    public static Problem idempotencyKeyReused(JobId original) {
+        return new Problem(HttpStatus.UNPROCESSABLE_CONTENT, IDEMPOTENCY_KEY_REUSED,
+                "This Idempotency-Key was used with a different request; use a new key for a new query.")
+                .withExtension("job_id", original.value());
+    }
+
     /** Cancelling a job that already ended: nothing to stop. */
     public static Problem jobAlreadyEnded(Job job) {
         return new Problem(HttpStatus.CONFLICT, JOB_ALREADY_ENDED, "The job already ended " + job.status() + "; there is nothing to cancel.")
@@ -115,6 +123,13 @@ public final class Problems {
     public static Problem resultUnreadable() {
         return new Problem(HttpStatus.SERVICE_UNAVAILABLE, STORAGE_UNAVAILABLE,
                 "The job's stored result cannot be served; the incident has been logged.");
+    }
+
+    /** The tenant has as many waits and event streams open as it may. */
+    public static Problem tooManyWatches(int limit) {
+        return new Problem(HttpStatus.TOO_MANY_REQUESTS, RATE_LIMITED,
+                "This tenant has " + limit + " waits or event streams open; close one, or retry after 1 s.")
+                .withHeader(HttpHeaders.RETRY_AFTER, "1");
     }
 
     public static Problem rateLimited(Duration retryAfter) {

@@ -41,6 +41,7 @@ public final class InMemoryJobStore implements JobStore {
 
     public void reset() {
         jobs.clear();
+        keys.clear();
         failure.set(null);
         replaceFailure.set(null);
         concurrentWriter.set(null);
@@ -120,6 +121,34 @@ public final class InMemoryJobStore implements JobStore {
                     .toList();
             return Mono.just(new Page(matched, more ? read.getLast().jobId() : null));
         });
+    }
+
+    private final Map<String, JobTable.IdempotencyRecord> keys = new ConcurrentHashMap<>();
+
+    /** The transaction as one step under this store's lock: the key's record and the job, or neither. */
+    @Override
+    public Mono<Insertion> insert(Job job, IdempotencyKey key, String requestHash, java.time.Instant now, java.time.Instant keyExpiresAt) {
+        return Mono.defer(() -> {
+            failIfAsked();
+            synchronized (keys) {
+                String slot = job.tenantId().value() + "/" + key.hash();
+                JobTable.IdempotencyRecord held = keys.get(slot);
+                if (held != null && held.isLiveAt(now)) {
+                    return Mono.just(new Insertion(held));
+                }
+                if (jobs.putIfAbsent(new Key(job.tenantId(), job.jobId()), job) != null) {
+                    return Mono.error(new IllegalStateException("job exists: " + job.jobId()));
+                }
+                keys.put(slot, new JobTable.IdempotencyRecord(job.jobId(), requestHash, keyExpiresAt));
+                return Mono.just(Insertion.INSERTED);
+            }
+        });
+    }
+
+    @Override
+    public Mono<Void> forget(TenantId tenantId, IdempotencyKey key, JobId jobId) {
+        return Mono.fromRunnable(() -> keys.computeIfPresent(tenantId.value() + "/" + key.hash(),
+                (slot, held) -> held.jobId().equals(jobId) ? null : held));
     }
 
     private void failIfAsked() {

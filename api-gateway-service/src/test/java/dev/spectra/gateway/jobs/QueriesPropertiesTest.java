@@ -18,7 +18,7 @@ class QueriesPropertiesTest {
     @Test
     void bindsDefaults() {
         assertThat(bind(Binding.class, QueriesProperties.class))
-                .isEqualTo(new QueriesProperties(Duration.ofMinutes(15), null, 50, 500));
+                .isEqualTo(new QueriesProperties(Duration.ofMinutes(15), null, 50, 500, 100, Duration.ofSeconds(2)));
     }
 
     @Test
@@ -27,8 +27,11 @@ class QueriesPropertiesTest {
                 "spectra.gateway.queries.max-timeout=2h",
                 "spectra.gateway.queries.page-token-secret=0123456789abcdef0123456789abcdef",
                 "spectra.gateway.queries.default-list-limit=10",
-                "spectra.gateway.queries.max-list-limit=100"))
-                .isEqualTo(new QueriesProperties(Duration.ofHours(2), "0123456789abcdef0123456789abcdef", 10, 100));
+                "spectra.gateway.queries.max-list-limit=100",
+                "spectra.gateway.queries.max-watches-per-tenant=7",
+                "spectra.gateway.queries.wait-fallback-read=500ms"))
+                .isEqualTo(new QueriesProperties(Duration.ofHours(2), "0123456789abcdef0123456789abcdef", 10, 100, 7,
+                        Duration.ofMillis(500)));
     }
 
     @Test
@@ -45,7 +48,7 @@ class QueriesPropertiesTest {
 
     @Test
     void neverPrintsTheSecret() {
-        assertThat(new QueriesProperties(Duration.ofMinutes(1), "0123456789abcdef0123456789abcdef", 1, 1).toString())
+        assertThat(new QueriesProperties(Duration.ofMinutes(1), "0123456789abcdef0123456789abcdef", 1, 1, 1, Duration.ofSeconds(1)).toString())
                 .doesNotContain("0123456789abcdef");
     }
 }

@@ -45,7 +45,7 @@ class QueryRequestReaderTest {
                         {"sql": "SELECT 1", "disposition": "EXTERNAL_LINKS", "format": "CSV", "compression": "GZIP",
                          "row_limit": 1000, "byte_limit": 9223372036854775807}""")))
                 .expectNext(new QueryRequest("SELECT 1", new DeliveryOptions(Disposition.EXTERNAL_LINKS, ResultFormat.CSV,
-                        Compression.GZIP, 1000L, Long.MAX_VALUE), JobOptions.NONE))
+                        Compression.GZIP, 1000L, Long.MAX_VALUE), JobOptions.NONE, QueryRequest.Wait.NONE))
                 .verifyComplete();
     }
 
@@ -111,7 +111,7 @@ class QueryRequestReaderTest {
     void refusesAnUnknownFieldListingTheAllowedOnes() {
         expectInvalid("{\"sql\": \"SELECT 1\", \"limit\": 5}",
                 "Unknown field 'limit'; the fields are 'sql', 'disposition', 'format', 'compression', 'row_limit', 'byte_limit', "
-                        + "'name', 'tags', 'timeout_seconds', 'parameters'.");
+                        + "'name', 'tags', 'timeout_seconds', 'parameters', 'wait_seconds', 'on_wait_timeout'.");
     }
 
     @Test

@@ -44,7 +44,8 @@ class SubmitQueryTest extends GatewayWebTest {
         assertThat(recorded.sql()).isEqualTo(QUERY);
         assertThat(recorded.databaseUser()).isEqualTo("tenant_acme");
         assertThat(recorded.submittedAt()).isEqualTo(clock.instant());
-        assertThat(recorded.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(7)));
+        // expiry is kept in whole seconds (the TTL attribute)
+        assertThat(recorded.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(7)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
 
         assertThat(queue.requests()).containsExactly(new JobRequested(jobId, ACME, clock.instant()));
         assertThat(queue.events()).containsExactly(JobEvent.of(recorded));

@@ -33,7 +33,12 @@ import java.time.Duration;
         "spectra.aws.endpoints.s3=http://127.0.0.1:9",
         // the fake results bucket can be told to hang: tests wait this long for it
         "spectra.gateway.results.read-timeout=300ms",
-        "spring.kafka.bootstrap-servers=127.0.0.1:9"})
+        "spring.kafka.bootstrap-servers=127.0.0.1:9",
+        // the job events reach the hub from the tests themselves (JobEventHub.accept), not from a broker
+        "spring.kafka.listener.auto-startup=false",
+        // long enough that a wait which ends promptly can only have ended on an event
+        "spectra.gateway.queries.wait-fallback-read=30s",
+        "spectra.gateway.queries.max-watches-per-tenant=3"})
 @AutoConfigureWebTestClient
 @Import(FakeBoundaries.class)
 public abstract class GatewayWebTest {
@@ -59,6 +64,8 @@ public abstract class GatewayWebTest {
     protected InMemoryResultObjects results;
     @Autowired
     protected MeterRegistry meters;
+    @Autowired
+    protected dev.spectra.gateway.events.JobEventHub events;
 
     protected Tokens tokens;
 

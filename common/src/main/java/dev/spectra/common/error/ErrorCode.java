@@ -26,6 +26,7 @@ public enum ErrorCode {
     PARAMETER_INVALID(USER, false),
     PAGE_TOKEN_INVALID(USER, false),
     JOB_ALREADY_ENDED(USER, false),
+    IDEMPOTENCY_KEY_REUSED(USER, false),
 
     // Outcomes stored on jobs
     QUERY_FAILED(USER, false),

@@ -14,6 +14,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -176,6 +180,90 @@ public final class JobTable {
                         ":queued", s(JobStatus.QUEUED.name())))
                 .returnValues(ReturnValue.ALL_NEW)
                 .build();
+    }
+
+    // --- idempotency keys
+
+    /**
+     * How an idempotency key's item is keyed: in the tenant's partition of the job table, under a sort key no job id
+     * can have (job ids are hex and dashes), so listings ({@link #tenantJobs}, bounded to ids) and the index of active
+     * jobs (no {@code active_shard}) never see it. The client's key is stored only as its SHA-256.
+     */
+    static final String IDEMPOTENCY_KEY_PREFIX = "idempotency-key#";
+    static final String IDEMPOTENT_JOB_ID = "idempotent_job_id";
+    static final String REQUEST_HASH = "request_hash";
+
+    /** What an idempotency key's item says: the job it created, the request that created it, until when it holds. */
+    public record IdempotencyRecord(JobId jobId, String requestHash, Instant expiresAt) {
+        public IdempotencyRecord {
+            requireNonNull(jobId, "jobId is null");
+            requireNonNull(requestHash, "requestHash is null");
+            requireNonNull(expiresAt, "expiresAt is null");
+        }
+
+        public boolean isLiveAt(Instant now) {
+            return now.isBefore(expiresAt);
+        }
+    }
+
+    /**
+     * Creates {@code job} and its idempotency key's item in one transaction: both or neither. The key's condition
+     * fails when the key is already held (by a live item: one past its expiry, which the TTL deletes only
+     * eventually, is taken over), the job's when its id is taken; the transaction is then cancelled with the
+     * reasons in that order.
+     *
+     * @param keyHash     the SHA-256 of the client's key, hex
+     * @param requestHash the SHA-256 of the request, hex: a later request with the key must match it
+     */
+    public static TransactWriteItemsRequest insertWithIdempotencyKey(String table, Job job, String keyHash, String requestHash,
+            Instant now, Instant keyExpiresAt) {
+        Map<String, AttributeValue> record = new HashMap<>(idempotencyKey(job.tenantId(), keyHash));
+        record.put(IDEMPOTENT_JOB_ID, s(job.jobId().value()));
+        record.put(REQUEST_HASH, s(requestHash));
+        record.put(EXPIRES_AT, n(keyExpiresAt.getEpochSecond()));
+        return TransactWriteItemsRequest.builder()
+                .transactItems(
+                        TransactWriteItem.builder().put(Put.builder()
+                                .tableName(table)
+                                .item(record)
+                                .conditionExpression("attribute_not_exists(#job_id) OR #expires_at <= :now")
+                                .expressionAttributeNames(Map.of("#job_id", JOB_ID, "#expires_at", EXPIRES_AT))
+                                .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))
+                                .build()).build(),
+                        TransactWriteItem.builder().put(Put.builder()
+                                .tableName(table)
+                                .item(toItem(job))
+                                .conditionExpression("attribute_not_exists(#job_id)")
+                                .expressionAttributeNames(Map.of("#job_id", JOB_ID))
+                                .build()).build())
+                .build();
+    }
+
+    public static GetItemRequest getIdempotencyKey(String table, TenantId tenantId, String keyHash) {
+        return GetItemRequest.builder().tableName(table).key(idempotencyKey(tenantId, keyHash)).consistentRead(true).build();
+    }
+
+    /** Forgets a key whose job could not be queued, so that the client's retry with it runs the query. */
+    public static DeleteItemRequest deleteIdempotencyKey(String table, TenantId tenantId, String keyHash, JobId jobId) {
+        return DeleteItemRequest.builder()
+                .tableName(table)
+                .key(idempotencyKey(tenantId, keyHash))
+                .conditionExpression("#idempotent_job_id = :job")
+                .expressionAttributeNames(Map.of("#idempotent_job_id", IDEMPOTENT_JOB_ID))
+                .expressionAttributeValues(Map.of(":job", s(jobId.value())))
+                .build();
+    }
+
+    public static IdempotencyRecord idempotencyRecordOf(Map<String, AttributeValue> item) {
+        return new IdempotencyRecord(JobId.of(item.get(IDEMPOTENT_JOB_ID).s()), item.get(REQUEST_HASH).s(),
+                Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())));
+    }
+
+    private static Map<String, AttributeValue> idempotencyKey(TenantId tenantId, String keyHash) {
+        if (!keyHash.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a SHA-256 in hex: " + keyHash);
+        }
+        return Map.of(TENANT_ID, s(tenantId.value()), JOB_ID, s(IDEMPOTENCY_KEY_PREFIX + keyHash));
     }
 
     public static CreateTableRequest createTable(String table) {
