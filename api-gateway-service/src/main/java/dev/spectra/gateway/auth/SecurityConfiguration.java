@@ -18,7 +18,7 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 import java.time.Clock;
 
 /**
- * Stateless bearer-token security: every request but health and metrics needs a valid JWT; there
+ * Stateless bearer-token security: every request but health, metrics and the OpenAPI document needs a valid JWT; there
  * are no sessions, cookies, CSRF tokens or login pages. The authenticated principal's name is the
  * token's tenant claim.
  *
@@ -45,6 +45,10 @@ public class SecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/prometheus")
+                        .permitAll()
+                        // The API's contract is public; every operation in it still needs a token.
+                        .pathMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
+                                "/swagger-ui.html", "/swagger-ui/**", "/webjars/swagger-ui/**")
                         .permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer

@@ -25,7 +25,9 @@ public record JobStatusDocument(
         @JsonProperty("updated_at") String updatedAt,
         @JsonProperty("row_count") Long rowCount,
         @JsonProperty("error") Error error,
-        @JsonProperty("result") JsonNode result) {
+        @JsonProperty("result") @io.swagger.v3.oas.annotations.media.Schema(implementation = dev.spectra.gateway.docs.ResultDocument.Manifest.class,
+                description = "After a wait that ended SUCCEEDED with a one-chunk result: the result's manifest, rows included")
+        JsonNode result) {
 
     @JsonPropertyOrder({"code", "message"})
     public record Error(@JsonProperty("code") String code, @JsonProperty("message") String message) {

@@ -3,6 +3,17 @@ package dev.spectra.gateway.jobs;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
+import dev.spectra.gateway.docs.ProblemDocument;
+import dev.spectra.gateway.docs.ResultDocument;
+import dev.spectra.gateway.docs.SubmitRequestDocument;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.codec.ServerSentEvent;
@@ -38,6 +49,7 @@ import java.net.URI;
 public class QueryController {
 
     private static final String QUERIES = "/v1/queries";
+    private static final String PROBLEM = "application/problem+json";
 
     private final QueryRequestReader requestReader;
     private final SqlGuard sqlGuard;
@@ -70,6 +82,25 @@ public class QueryController {
      * when it is one chunk) if it ends within the wait, else 202 with the job running, or, with
      * {@code on_wait_timeout: CANCEL}, 200 with the job cancelled.
      */
+    @Operation(summary = "Submit a query", operationId = "submitQuery",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SubmitRequestDocument.class))),
+            parameters = @Parameter(in = ParameterIn.HEADER, name = IdempotencyKey.HEADER, description = "1 to 255 visible ASCII "
+                    + "characters: the same key with the same request within 24 h returns the original job",
+                    schema = @Schema(type = "string", minLength = 1, maxLength = 255)))
+    @ApiResponse(responseCode = "202", description = "Accepted: the job, QUEUED (or still running after wait_seconds)",
+            headers = @Header(name = "Location", description = "The job's URL", schema = @Schema(type = "string")), content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = JobStatusDocument.class)))
+    @ApiResponse(responseCode = "200", description = "The job ended within wait_seconds (with a one-chunk result in `result`), was "
+            + "cancelled by on_wait_timeout CANCEL, or is the Idempotency-Key's earlier job (Idempotent-Replayed: true)",
+            headers = {@Header(name = "Location", schema = @Schema(type = "string")),
+                    @Header(name = IDEMPOTENT_REPLAYED, description = "true when the answer is the key's earlier job", schema = @Schema(type = "string"))},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = JobStatusDocument.class)))
+    @ApiResponse(responseCode = "400", description = "REQUEST_INVALID, PARAMETER_INVALID, SQL_INVALID, SQL_MULTIPLE_STATEMENTS, SQL_NOT_READ_ONLY, SQL_FORBIDDEN_OBJECT, SQL_FORBIDDEN_FUNCTION: the request or its SQL is refused; nothing was recorded", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "401", description = "UNAUTHENTICATED: no token, a bad signature, an expired token", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "403", description = "TENANT_MISMATCH, TENANT_NOT_ACTIVE: the header differs from the token, or the tenant is unknown or off", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "422", description = "IDEMPOTENCY_KEY_REUSED: the key was used with another request", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "429", description = "RATE_LIMITED: the tenant's budget is spent; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @PostMapping(path = QUERIES, consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<JobStatusDocument>> submit(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, ServerHttpRequest request) {
@@ -91,6 +122,17 @@ public class QueryController {
      * The job; with {@code wait_seconds} (1 to 50) a long poll: 200 as soon as the job ends (with its result when it
      * is one chunk), 202 with the job as it stands when the wait elapses first.
      */
+    @Operation(summary = "A job's status; with wait_seconds, a long poll", operationId = "getQuery",
+            parameters = @Parameter(in = ParameterIn.QUERY, name = "wait_seconds", description = "Wait up to this long for the job to end",
+                    schema = @Schema(type = "integer", minimum = "0", maximum = "50")))
+    @ApiResponse(responseCode = "200", description = "The job (ended, when wait_seconds was given)", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = JobStatusDocument.class)))
+    @ApiResponse(responseCode = "202", description = "The wait elapsed with the job still running", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = JobStatusDocument.class)))
+    @ApiResponse(responseCode = "400", description = "REQUEST_INVALID: a malformed wait_seconds", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "401", description = "UNAUTHENTICATED: no token, a bad signature, an expired token", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "403", description = "TENANT_MISMATCH, TENANT_NOT_ACTIVE: the header differs from the token, or the tenant is unknown or off", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "404", description = "JOB_NOT_FOUND: an unknown id, or another tenant's (the same answer)", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "429", description = "RATE_LIMITED: the tenant has too many waits and event streams open", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @GetMapping(path = QUERIES + "/{jobId}")
     public Mono<ResponseEntity<JobStatusDocument>> status(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId,
@@ -106,6 +148,15 @@ public class QueryController {
      * The job's states as Server-Sent Events: the state it is in now, then every transition with its time, ending
      * with the terminal one; a comment every 15 s keeps idle proxies from closing the stream.
      */
+    @Operation(summary = "A job's states as Server-Sent Events", operationId = "streamQueryEvents")
+    @ApiResponse(responseCode = "200", description = "event: state, id: the version, data: the state; the first is the current "
+            + "state, the last the terminal one", content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+            schema = @Schema(implementation = JobStateDocument.class)))
+    @ApiResponse(responseCode = "401", description = "UNAUTHENTICATED: no token, a bad signature, an expired token", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "403", description = "TENANT_MISMATCH, TENANT_NOT_ACTIVE: the header differs from the token, or the tenant is unknown or off", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "404", description = "JOB_NOT_FOUND: an unknown id, or another tenant's (the same answer)", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "429", description = "RATE_LIMITED: the tenant has too many waits and event streams open", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @GetMapping(path = QUERIES + "/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public Flux<ServerSentEvent<JobStateDocument>> events(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
@@ -203,6 +254,22 @@ public class QueryController {
     }
 
     /** The tenant's own jobs, newest first, a page at a time; filters and paging as {@link ListRequest} reads them. */
+    @Operation(summary = "The tenant's jobs, newest first", operationId = "listQueries", parameters = {
+            @Parameter(in = ParameterIn.QUERY, name = "status", description = "One or more states, repeated or comma-separated",
+                    array = @ArraySchema(schema = @Schema(implementation = dev.spectra.common.job.JobStatus.class))),
+            @Parameter(in = ParameterIn.QUERY, name = "submitted_after", schema = @Schema(type = "string", format = "date-time")),
+            @Parameter(in = ParameterIn.QUERY, name = "name", schema = @Schema(type = "string", maxLength = 128)),
+            @Parameter(in = ParameterIn.QUERY, name = "tag", description = "key:value; repeated, all must match",
+                    array = @ArraySchema(schema = @Schema(type = "string"))),
+            @Parameter(in = ParameterIn.QUERY, name = "limit", schema = @Schema(type = "integer", minimum = "1", maximum = "500", defaultValue = "50")),
+            @Parameter(in = ParameterIn.QUERY, name = "page_token", description = "next_page_token of the previous page, with the same filters",
+                    schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "200", description = "A page; follow next_page_token until it is absent",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = JobList.class)))
+    @ApiResponse(responseCode = "400", description = "REQUEST_INVALID, PAGE_TOKEN_INVALID: a malformed filter, or a token not issued for this listing", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "401", description = "UNAUTHENTICATED: no token, a bad signature, an expired token", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "403", description = "TENANT_MISMATCH, TENANT_NOT_ACTIVE: the header differs from the token, or the tenant is unknown or off", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @GetMapping(path = QUERIES)
     public Mono<ResponseEntity<JobList>> list(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, ServerHttpRequest request) {
@@ -215,6 +282,13 @@ public class QueryController {
      * Cancels the job: it ends CANCELLED and its statement, if it reached the warehouse, is cancelled there. A job that
      * already ended is a 409 naming its state.
      */
+    @Operation(summary = "Cancel a job", operationId = "cancelQuery")
+    @ApiResponse(responseCode = "200", description = "The job, CANCELLED", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = JobStatusDocument.class)))
+    @ApiResponse(responseCode = "401", description = "UNAUTHENTICATED: no token, a bad signature, an expired token", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "403", description = "TENANT_MISMATCH, TENANT_NOT_ACTIVE: the header differs from the token, or the tenant is unknown or off", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "404", description = "JOB_NOT_FOUND: an unknown id, or another tenant's (the same answer)", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "409", description = "JOB_ALREADY_ENDED: the job had ended; job_status names its state", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @PostMapping(path = QUERIES + "/{jobId}/cancel")
     public Mono<ResponseEntity<JobStatusDocument>> cancel(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
@@ -224,6 +298,13 @@ public class QueryController {
     }
 
     /** The same as {@code POST /v1/queries/{id}/cancel}, for clients that delete a resource to stop it. */
+    @Operation(summary = "Cancel a job (the same as POST .../cancel)", operationId = "deleteQuery")
+    @ApiResponse(responseCode = "200", description = "The job, CANCELLED", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = JobStatusDocument.class)))
+    @ApiResponse(responseCode = "401", description = "UNAUTHENTICATED: no token, a bad signature, an expired token", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "403", description = "TENANT_MISMATCH, TENANT_NOT_ACTIVE: the header differs from the token, or the tenant is unknown or off", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "404", description = "JOB_NOT_FOUND: an unknown id, or another tenant's (the same answer)", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "409", description = "JOB_ALREADY_ENDED: the job had ended; job_status names its state", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @DeleteMapping(path = QUERIES + "/{jobId}")
     public Mono<ResponseEntity<JobStatusDocument>> delete(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
@@ -231,6 +312,15 @@ public class QueryController {
     }
 
     /** The result's manifest: its columns and chunks, with chunk 0's rows (inline) or a link per chunk. */
+    @Operation(summary = "The result's manifest", operationId = "getQueryResult")
+    @ApiResponse(responseCode = "200", description = "The manifest; an inline result carries chunk 0's rows",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ResultDocument.Manifest.class)))
+    @ApiResponse(responseCode = "401", description = "UNAUTHENTICATED: no token, a bad signature, an expired token", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "403", description = "TENANT_MISMATCH, TENANT_NOT_ACTIVE: the header differs from the token, or the tenant is unknown or off", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "404", description = "JOB_NOT_FOUND: an unknown id, or another tenant's (the same answer)", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "409", description = "RESULT_NOT_READY: the job has not SUCCEEDED; job_status names its state", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "410", description = "RESULT_EXPIRED: past the job's retention", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @GetMapping(path = QUERIES + "/{jobId}/results")
     public Mono<ResponseEntity<Flux<DataBuffer>>> results(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
@@ -238,6 +328,15 @@ public class QueryController {
     }
 
     /** One chunk of the result: its rows (inline) or a freshly signed link. An index naming no chunk is 404. */
+    @Operation(summary = "One chunk of the result", operationId = "getQueryResultChunk")
+    @ApiResponse(responseCode = "200", description = "The chunk: its rows, or a freshly signed link",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ResultDocument.Chunk.class)))
+    @ApiResponse(responseCode = "401", description = "UNAUTHENTICATED: no token, a bad signature, an expired token", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "403", description = "TENANT_MISMATCH, TENANT_NOT_ACTIVE: the header differs from the token, or the tenant is unknown or off", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "404", description = "JOB_NOT_FOUND, or REQUEST_INVALID: an index naming no chunk", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "409", description = "RESULT_NOT_READY: the job has not SUCCEEDED", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "410", description = "RESULT_EXPIRED: past the job's retention", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
+    @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @GetMapping(path = QUERIES + "/{jobId}/results/chunks/{index}")
     public Mono<ResponseEntity<Flux<DataBuffer>>> chunk(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId,
