@@ -14,6 +14,8 @@ public enum DeliveryOutcome {
     NOT_FOUND,
     /** Another writer changed the job between our read and our write, or took it over: that writer owns it. */
     LOST_RACE,
+    /** The job ended without this worker meanwhile, CANCELLED by its client: nothing delivered, nothing published. */
+    ENDED_ELSEWHERE,
     /**
      * The job could not be read or written, or this worker stopped: left as it is. Its lease lapses and a query
      * worker's sweeper announces it again.

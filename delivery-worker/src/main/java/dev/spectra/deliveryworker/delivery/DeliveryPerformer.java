@@ -5,7 +5,9 @@ import dev.spectra.common.aws.Dependency;
 import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
+import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
+import dev.spectra.common.tenant.TenantId;
 import dev.spectra.common.job.JobStore;
 import dev.spectra.common.messaging.StatementFinished;
 import dev.spectra.common.result.ResultLocation;
@@ -111,8 +113,7 @@ public class DeliveryPerformer {
             return DeliveryOutcome.DEFERRED;
         }
         if (claimed.isEmpty()) {
-            log.info("another writer changed the job first; it owns it");
-            return DeliveryOutcome.LOST_RACE;
+            return lostTo(finished, "another writer changed the job before this worker leased it");
         }
         return deliver(finished, claimed.get());
     }
@@ -124,8 +125,7 @@ public class DeliveryPerformer {
         try {
             written = write(finished, lease);
         } catch (DeliveryLease.LeaseLost lost) {
-            log.warn("lost the job's lease ({}); another writer owns it now, stopping here", lost.getMessage());
-            return DeliveryOutcome.LOST_RACE;
+            return lostTo(job, "lost the job's lease (" + lost.getMessage() + ")");
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 log.info("stopping: handing the job over");
@@ -197,6 +197,33 @@ public class DeliveryPerformer {
         return failure;
     }
 
+    /**
+     * Another writer changed the job: a worker that took it over, or its client, who cancelled it. The files written
+     * so far stay in this lease's folder until the results bucket's lifecycle rule removes them; nobody links to them.
+     */
+    private DeliveryOutcome lostTo(Job job, String why) {
+        return lostTo(job.tenantId(), job.jobId(), why);
+    }
+
+    private DeliveryOutcome lostTo(StatementFinished finished, String why) {
+        return lostTo(finished.tenantId(), finished.jobId(), why);
+    }
+
+    private DeliveryOutcome lostTo(TenantId tenantId, JobId jobId, String why) {
+        Optional<Job> now;
+        try {
+            now = jobs.find(tenantId, jobId);
+        } catch (RuntimeException e) {
+            now = Optional.empty();
+        }
+        if (now.isPresent() && now.get().status().isTerminal()) {
+            log.info("{}: the job ended {} without this worker; stopping, nothing delivered", why, now.get().status());
+            return DeliveryOutcome.ENDED_ELSEWHERE;
+        }
+        log.warn("{}: another writer owns the job now, stopping here", why);
+        return DeliveryOutcome.LOST_RACE;
+    }
+
     /** Compare-and-set from the lease's last write to the outcome, then the event. */
     private DeliveryOutcome store(DeliveryLease lease, Job outcome) {
         Job base = lease.job();
@@ -208,8 +235,7 @@ public class DeliveryPerformer {
             return DeliveryOutcome.DEFERRED;
         }
         if (written.isEmpty()) {
-            log.info("job changed while delivering; another writer owns it now: not writing {}", outcome.status());
-            return DeliveryOutcome.LOST_RACE;
+            return lostTo(base, "job changed while delivering; not writing " + outcome.status());
         }
         events.publish(written.get());
         return outcome.status() == JobStatus.SUCCEEDED ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED;

@@ -269,14 +269,14 @@ class DeliveryPerformerTest {
     }
 
     @Test
-    void lostCompareAndSetIsSkippedNotFailed() {
+    void aJobItsClientCancelledWhileItWasDeliveredEndsElsewhereAndNothingIsPublished() {
         Job job = jobs.save(aDeliveringJob().build());
         results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(1L))));
         jobs.beforeNextWrite(stored -> stored.endWith(JobStatus.CANCELLED, JobError.of(QUERY_CANCELLED, "cancelled by the user"), NOW));
 
         DeliveryOutcome outcome = performer().perform(finished(job));
 
-        assertThat(outcome).isEqualTo(DeliveryOutcome.LOST_RACE);
+        assertThat(outcome).isEqualTo(DeliveryOutcome.ENDED_ELSEWHERE);
         assertThat(jobs.stored(job).status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(jobs.writes()).isEmpty();
         assertThat(events.published()).isEmpty();
