@@ -84,6 +84,13 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     @Override
+    public Mono<Job> findWithoutResult(TenantId tenantId, JobId jobId) {
+        return Mono.fromFuture(() -> dynamoDb.getItem(JobTable.getWithoutResult(table, tenantId, jobId)))
+                .filter(GetItemResponse::hasItem)
+                .map(response -> JobTable.fromItem(response.item()));
+    }
+
+    @Override
     public Mono<Page> list(TenantId tenantId, JobFilter filter, JobId after, int limit) {
         return Mono.fromFuture(() -> dynamoDb.query(JobTable.tenantJobs(table, tenantId, filter, after, limit)))
                 .map(response -> new Page(

@@ -22,6 +22,12 @@ public interface JobStore {
     Mono<Job> find(TenantId tenantId, JobId jobId);
 
     /**
+     * The job without its result document, for status reads ({@code JobTable.getWithoutResult}); empty if none. A job
+     * read this way is never written back.
+     */
+    Mono<Job> findWithoutResult(TenantId tenantId, JobId jobId);
+
+    /**
      * Replaces {@code current} with {@code next} if the stored job is still at {@code current}'s version,
      * and emits the job as written. Empty when another writer got there first: that writer owns the job.
      */

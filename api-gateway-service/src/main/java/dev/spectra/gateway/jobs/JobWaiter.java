@@ -25,12 +25,12 @@ import static java.util.Objects.requireNonNull;
  */
 public final class JobWaiter {
 
-    private final JobStore store;
+    private final JobStatusReads store;
     private final JobEventHub hub;
     private final Duration fallbackRead;
     private final MeterRegistry meters;
 
-    public JobWaiter(JobStore store, JobEventHub hub, Duration fallbackRead, MeterRegistry meters) {
+    public JobWaiter(JobStatusReads store, JobEventHub hub, Duration fallbackRead, MeterRegistry meters) {
         this.store = requireNonNull(store, "store is null");
         this.hub = requireNonNull(hub, "hub is null");
         this.fallbackRead = requireNonNull(fallbackRead, "fallbackRead is null");

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -83,8 +84,14 @@ public class JobsConfiguration {
     }
 
     @Bean
-    JobWaiter jobWaiter(JobStore jobStore, JobEventHub hub, QueriesProperties queries, MeterRegistry meters) {
-        return new JobWaiter(jobStore, hub, queries.waitFallbackRead(), meters);
+    JobWaiter jobWaiter(JobStatusReads statusReads, JobEventHub hub, QueriesProperties queries, MeterRegistry meters) {
+        return new JobWaiter(statusReads, hub, queries.waitFallbackRead(), meters);
+    }
+
+    /** Ended jobs are kept in memory for ten minutes after their first status read: the polls that follow an end. */
+    @Bean
+    JobStatusReads jobStatusReads(JobStore jobStore, MeterRegistry meters) {
+        return new JobStatusReads(jobStore, Duration.ofMinutes(10), meters);
     }
 
     @Bean

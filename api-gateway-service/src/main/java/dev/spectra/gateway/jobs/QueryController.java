@@ -60,11 +60,12 @@ public class QueryController {
     private final JobListing listing;
     private final QueriesProperties queries;
     private final JobWaiter waiter;
+    private final JobStatusReads statusReads;
     private final JsonMapper json;
 
     public QueryController(QueryRequestReader requestReader, SqlGuard sqlGuard, JobSubmitter submitter, JobStore store,
             ResultReader resultReader, JobCancellation cancellation, JobListing listing, QueriesProperties queries,
-            JobWaiter waiter, JsonMapper json) {
+            JobWaiter waiter, JobStatusReads statusReads, JsonMapper json) {
         this.requestReader = requestReader;
         this.sqlGuard = sqlGuard;
         this.submitter = submitter;
@@ -74,6 +75,7 @@ public class QueryController {
         this.listing = listing;
         this.queries = queries;
         this.waiter = waiter;
+        this.statusReads = statusReads;
         this.json = json;
     }
 
@@ -138,7 +140,7 @@ public class QueryController {
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId,
             ServerHttpRequest request) {
         return Mono.fromCallable(() -> waitSeconds(request))
-                .flatMap(wait -> ownJob(tenant, jobId)
+                .flatMap(wait -> ownStatus(tenant, jobId)
                         .flatMap(job -> waiter.awaitEnd(job, wait))
                         .flatMap(job -> answer(job, wait.isZero() || job.status().isTerminal(), wait.isPositive())))
                 .map(answer -> answer.build());
@@ -160,7 +162,7 @@ public class QueryController {
     @GetMapping(path = QUERIES + "/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public Flux<ServerSentEvent<JobStateDocument>> events(
             @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
-        return ownJob(tenant, jobId).flatMapMany(job -> {
+        return ownStatus(tenant, jobId).flatMapMany(job -> {
             Flux<ServerSentEvent<JobStateDocument>> states = Flux.concat(
                             Flux.just(JobWaiter.JobState.of(job)), waiter.states(job))
                     .map(state -> ServerSentEvent.builder(JobStateDocument.of(job, state))
@@ -189,7 +191,10 @@ public class QueryController {
         if (!waited || job.status() != JobStatus.SUCCEEDED || job.result() == null || job.result().chunkCount() > 1) {
             return Mono.just(new JobAnswer(job, status, document));
         }
-        return resultReader.manifest(job)
+        // A status read leaves the result document on the item out: a result that lives there is read now.
+        Mono<Job> withResult = job.result().onItem() && job.resultJson() == null
+                ? store.find(job.tenantId(), job.jobId()) : Mono.just(job);
+        return withResult.flatMap(resultReader::manifest)
                 .flatMap(entity -> DataBufferUtils.join(requireBody(entity)))
                 .map(buffer -> {
                     try (var stream = buffer.asInputStream(true)) {
@@ -348,6 +353,14 @@ public class QueryController {
      * The tenant's own job. A malformed id, an unknown id and another tenant's id all end in the same
      * 404: the key includes the tenant, so another tenant's job is simply not there.
      */
+    /** As {@link #ownJob}, read for a status answer ({@link JobStatusReads}): never written back, never a result. */
+    private Mono<Job> ownStatus(Tenant tenant, String rawJobId) {
+        return Mono.justOrEmpty(JobId.tryParse(rawJobId))
+                .flatMap(jobId -> statusReads.find(tenant.id(), jobId)
+                        .onErrorMap(error -> new ProblemException(Problems.storageUnavailable(), error)))
+                .switchIfEmpty(Mono.error(() -> new ProblemException(Problems.jobNotFound())));
+    }
+
     private Mono<Job> ownJob(Tenant tenant, String rawJobId) {
         return Mono.justOrEmpty(JobId.tryParse(rawJobId))
                 .flatMap(jobId -> store.find(tenant.id(), jobId)

@@ -80,6 +80,18 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
+    public Mono<Job> findWithoutResult(TenantId tenantId, JobId jobId) {
+        return find(tenantId, jobId).map(job -> JobTable.fromItem(withoutResult(JobTable.toItem(job))));
+    }
+
+    private static java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> withoutResult(
+            java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+        java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> projected = new java.util.HashMap<>(item);
+        projected.remove("result");
+        return projected;
+    }
+
+    @Override
     public Mono<Job> replace(Job current, Job next) {
         return Mono.defer(() -> {
             failIfAsked();

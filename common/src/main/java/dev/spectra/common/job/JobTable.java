@@ -136,6 +136,22 @@ public final class JobTable {
         return GetItemRequest.builder().tableName(table).key(key(tenantId, jobId)).consistentRead(true).build();
     }
 
+    /**
+     * The job as a status read needs it: everything but the whole result document (up to 64 KB on the item), a
+     * consistent read. The job read this way has no {@code resultJson}: never write it back.
+     */
+    public static GetItemRequest getWithoutResult(String table, TenantId tenantId, JobId jobId) {
+        Map<String, String> names = new HashMap<>();
+        List<String> projected = new ArrayList<>();
+        int attribute = 0;
+        for (String name : LISTED_ATTRIBUTES) {
+            names.put("#a" + attribute, name);
+            projected.add("#a" + attribute++);
+        }
+        return GetItemRequest.builder().tableName(table).key(key(tenantId, jobId)).consistentRead(true)
+                .projectionExpression(String.join(", ", projected)).expressionAttributeNames(names).build();
+    }
+
     /** Creates a job that must not exist yet. */
     public static PutItemRequest insert(String table, Job job) {
         return PutItemRequest.builder()
