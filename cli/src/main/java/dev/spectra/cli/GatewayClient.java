@@ -7,6 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -194,14 +195,14 @@ final class GatewayClient {
         return FIRST_BACK_OFF.multipliedBy(1L << Math.min(attempt - 1, 4));
     }
 
-    /** The first message along the causes: the JDK's client often wraps "Connection refused" in a bare exception. */
+    /** The first message along the causes; the JDK's client reports a refused connection with none at all. */
     private static String describe(IOException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
                 return cause.getMessage();
             }
         }
-        return e.getClass().getSimpleName();
+        return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
     }
 
     private static String firstLine(String text) {
