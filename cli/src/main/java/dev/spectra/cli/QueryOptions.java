@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -75,6 +76,8 @@ record QueryOptions(String sql, String tenant, OutputFormat format, Path out, UR
     /** One pass over the arguments; {@code --name value} and {@code --name=value} both work, {@code --} ends the options. */
     private static final class Parser {
 
+        private static final Pattern OPTION = Pattern.compile("--[a-z][a-z-]*(=.*)?", Pattern.DOTALL);
+
         private final List<String> arguments;
         private int next;
 
@@ -97,7 +100,7 @@ record QueryOptions(String sql, String tenant, OutputFormat format, Path out, UR
             boolean optionsEnded = false;
             while (next < arguments.size()) {
                 String argument = arguments.get(next++);
-                if (optionsEnded || !argument.startsWith("-") || argument.equals("-")) {
+                if (optionsEnded || !looksLikeAnOption(argument)) {
                     sql(argument);
                     continue;
                 }
@@ -117,6 +120,11 @@ record QueryOptions(String sql, String tenant, OutputFormat format, Path out, UR
                 throw new UsageException("--format " + format.flag() + " is an export to files: add --out FILE");
             }
             return new QueryOptions(sql, tenant, format, out, gateway, token, timeoutSeconds, parameters, progress, localState, false);
+        }
+
+        /** {@code --name}, {@code --name=value} or {@code -h}: SQL such as {@code -- a comment ...} or {@code -1} is not. */
+        private static boolean looksLikeAnOption(String argument) {
+            return argument.equals("--") || argument.equals("-h") || OPTION.matcher(argument).matches();
         }
 
         private void option(String argument) {

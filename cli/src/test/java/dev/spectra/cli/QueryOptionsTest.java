@@ -67,7 +67,13 @@ class QueryOptionsTest {
     @Test
     void theSqlMayComeBeforeTheOptionsAndAfterADoubleDash() {
         assertThat(parse("SELECT 1", "--tenant", "acme").tenant()).isEqualTo("acme");
-        assertThat(parse("--", "-1 AS minus").sql()).isEqualTo("-1 AS minus");
+        assertThat(parse("--", "--tenant").sql()).isEqualTo("--tenant");
+    }
+
+    @Test
+    void sqlThatStartsWithADashIsStillSql() {
+        assertThat(parse("-1 AS minus").sql()).isEqualTo("-1 AS minus");
+        assertThat(parse("--tenant", "acme", "-- the count\nSELECT COUNT(*) FROM sales").sql()).startsWith("-- the count");
     }
 
     @Test
