@@ -2,6 +2,7 @@ package dev.spectra.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -89,7 +90,7 @@ final class FakeGateway implements AutoCloseable {
 
     GatewayClient client(Pause pause) {
         return new GatewayClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), connection(),
-                tools.jackson.databind.json.JsonMapper.builder().build(), pause);
+                JsonMapper.builder().build(), pause);
     }
 
     /** Scripts {@code method path} (the path without its query) to answer these, in turn, then the last one again. */

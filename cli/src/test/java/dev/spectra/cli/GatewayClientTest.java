@@ -5,6 +5,7 @@ import dev.spectra.cli.FakeGateway.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static dev.spectra.cli.FakeGateway.job;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +35,7 @@ class GatewayClientTest {
         fake.close();
     }
 
-    private static tools.jackson.databind.node.ObjectNode body() {
+    private static ObjectNode body() {
         return SubmissionBody.of(QueryOptions.parse(List.of("SELECT 1")), JSON);
     }
 
@@ -144,7 +146,7 @@ class GatewayClientTest {
 
     @Test
     void aRefusedDownloadDoesNotRepeatTheSignedLink() {
-        fake.on("GET", "/bucket/chunk-00000.csv", new Response(403, java.util.Map.of(), "<Error>Request has expired</Error>".getBytes()));
+        fake.on("GET", "/bucket/chunk-00000.csv", new Response(403, Map.of(), "<Error>Request has expired</Error>".getBytes()));
 
         assertThatThrownBy(() -> gateway.download(fake.url("/bucket/chunk-00000.csv?X-Amz-Signature=secret-signature"), in -> null))
                 .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().status()).isEqualTo(403))

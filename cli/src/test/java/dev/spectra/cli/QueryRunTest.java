@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.spectra.cli.FakeGateway.job;
@@ -180,8 +181,7 @@ class QueryRunTest {
         assertThat(stderr()).contains("wrote " + out + " (" + Files.size(out) + " bytes)");
         assertThat(fake.requests().stream().filter(request -> request.path().startsWith("/bucket/")))
                 .hasSize(3).allSatisfy(request -> assertThat(request.header("Authorization")).isNull());
-        JsonMapper json = JSON;
-        assertThat(json.readTree(fake.requests("POST", "/v1/queries").getFirst().body()).get("disposition").asString())
+        assertThat(JSON.readTree(fake.requests("POST", "/v1/queries").getFirst().body()).get("disposition").asString())
                 .isEqualTo("EXTERNAL_LINKS");
         assertThat(Files.list(directory)).containsExactly(out); // no partial file left beside it
     }
@@ -218,7 +218,7 @@ class QueryRunTest {
     void aLinkThatExpiredIsSignedAgainThroughTheChunkEndpoint() throws IOException {
         submissionAnswers("SUCCEEDED");
         fake.on("GET", "/v1/queries/j1/results", Response.json(200, exportManifest("CSV", 1)));
-        fake.on("GET", "/bucket/chunk-00000.csv", new Response(403, java.util.Map.of(), "expired".getBytes()));
+        fake.on("GET", "/bucket/chunk-00000.csv", new Response(403, Map.of(), "expired".getBytes()));
         fake.on("GET", "/v1/queries/j1/results/chunks/0",
                 Response.json(200, "{\"index\":0,\"external_link\":\"" + fake.url("/bucket/fresh-00000.csv") + "\"}"));
         fake.on("GET", "/bucket/fresh-00000.csv", Response.bytes("region,n\nEU,1\n"));

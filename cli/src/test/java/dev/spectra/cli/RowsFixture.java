@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /** Feeds rows written as JSON to a sink and answers what it wrote. */
 final class RowsFixture {
@@ -20,7 +21,7 @@ final class RowsFixture {
         return Arrays.stream(names).map(name -> new ResultColumn(name, "varchar")).toList();
     }
 
-    static String render(java.util.function.Function<StringWriter, RowSink> sinkFor, List<ResultColumn> columns, String... rows) {
+    static String render(Function<StringWriter, RowSink> sinkFor, List<ResultColumn> columns, String... rows) {
         StringWriter out = new StringWriter();
         RowSink sink = sinkFor.apply(out);
         try {
