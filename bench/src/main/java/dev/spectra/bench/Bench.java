@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  */
 public final class Bench {
 
-    static final List<Scenario> SCENARIOS = List.of(new WarmTrivial(), new Drain(), new NoisyNeighbour(), new InFlight(), new Export(), new Bounce());
+    static final List<Scenario> SCENARIOS = List.of(new WarmTrivial(), new Drain(), new NoisyNeighbour(), new InFlight(), new Export(),
+            new Submission(), new Wait(), new Bounce());
     /** Kafka brokers of the stack a bouncing scenario runs on: one can be killed without losing a write. */
     static final int BOUNCE_BROKERS = 3;
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);

@@ -54,6 +54,28 @@ final class Prometheus {
         return sums;
     }
 
+    /** The whole exposition, for several readings taken at one instant ({@link #sum(String, String, java.util.Map)}). */
+    String text() {
+        return scrapeText();
+    }
+
+    /** {@code name}'s samples whose labels include every one of {@code labels}, summed; 0 when there is none. */
+    static double sum(String exposition, String name, java.util.Map<String, String> labels) {
+        double sum = 0;
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(name + "{")) {
+                String tags = line.substring(name.length(), line.lastIndexOf('}') + 1);
+                if (labels.entrySet().stream().allMatch(label -> tags.contains("{" + label.getKey() + "=\"" + label.getValue() + "\"")
+                        || tags.contains("," + label.getKey() + "=\"" + label.getValue() + "\""))) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).strip());
+                }
+            } else if (line.startsWith(name + " ") && labels.isEmpty()) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).strip());
+            }
+        }
+        return sum;
+    }
+
     static OptionalDouble parse(String exposition, String name) {
         double sum = 0;
         boolean found = false;

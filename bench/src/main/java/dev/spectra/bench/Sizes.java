@@ -20,11 +20,18 @@ import java.time.Duration;
  * @param slowRows          in-flight: rows each slow statement counts
  * @param bounceJobs        bounce: jobs offered (half per tenant) while the fleet is bounced
  * @param exportRows        export: rows of the CSV export
+ * @param submitters        submission: closed-loop clients, for the gateway and for the bare client alike
+ * @param submissionsPerClient submission: measured submissions of each client, per path
+ * @param statusPollWindow  submission: how long one job's status is read every {@code pollInterval} (and the idle interval)
+ * @param waitSamples       wait: timed round trips of each of the three ways to wait (interleaved)
  */
 public record Sizes(String mode, Duration pollInterval, int warmUp, int trivialSamples, int drainJobs, int drainSubmitters,
                     int directClients, int noisySamples, Duration noisyWindow, int floodHeavy, int floodBurst, int slowStatements, long slowRows,
-                    int bounceJobs, long exportRows) {
+                    int bounceJobs, long exportRows, int submitters, int submissionsPerClient, Duration statusPollWindow,
+                    int waitSamples) {
 
-    public static final Sizes QUICK = new Sizes("quick", Duration.ofMillis(10), 10, 40, 100, 4, 8, 25, Duration.ofSeconds(30), 4, 20, 16, 20_000_000, 100, 100_000);
-    public static final Sizes FULL = new Sizes("full", Duration.ofMillis(10), 50, 500, 500, 8, 16, 200, Duration.ofMinutes(5), 8, 20, 64, 20_000_000, 500, 1_000_000);
+    public static final Sizes QUICK = new Sizes("quick", Duration.ofMillis(10), 10, 40, 100, 4, 8, 25, Duration.ofSeconds(30), 4, 20, 16, 20_000_000, 100, 100_000,
+            32, 10, Duration.ofSeconds(3), 20);
+    public static final Sizes FULL = new Sizes("full", Duration.ofMillis(10), 50, 500, 500, 8, 16, 200, Duration.ofMinutes(5), 8, 20, 64, 20_000_000, 500, 1_000_000,
+            32, 100, Duration.ofSeconds(10), 200);
 }

@@ -138,6 +138,18 @@ final class TenantApp {
         }
     }
 
+    /** POSTs {@code body} as JSON to {@code path} and returns the answer, whatever its status: for scenarios that time and count every request. */
+    HttpResponse<String> post(String path, Map<String, Object> body) {
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
+    /** GETs {@code path} (its query included) and returns the answer, whatever its status. */
+    HttpResponse<String> get(String path) {
+        return send(request(path).GET());
+    }
+
     Job status(String jobId) {
         HttpResponse<String> response = send(request("/v1/queries/" + jobId).GET());
         if (response.statusCode() != 200) {
