@@ -66,9 +66,13 @@ final class GatewayClient {
 
     /** The {@code data:} lines of a Server-Sent Events stream, read until the stream ends or {@code within} passes. */
     java.util.List<String> eventData(String token, String tenantHeader, String path, Duration within) {
+        return eventData(token, tenantHeader, path, within, new java.util.ArrayList<>());
+    }
+
+    /** As above, adding each {@code data:} line to {@code data} as it arrives. */
+    java.util.List<String> eventData(String token, String tenantHeader, String path, Duration within, java.util.List<String> data) {
         HttpRequest request = authorised(HttpRequest.newBuilder(gateway.resolve(path)).header("Accept", "text/event-stream").GET(),
                 token, tenantHeader).timeout(within).build();
-        java.util.List<String> data = new java.util.ArrayList<>();
         try {
             HttpResponse<java.util.stream.Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
             if (response.statusCode() != 200) {

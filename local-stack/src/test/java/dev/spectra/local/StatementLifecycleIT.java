@@ -105,8 +105,9 @@ class StatementLifecycleIT {
         assertThat(gateway.post(globexToken, GLOBEX, "/v1/queries/" + running + "/cancel").status()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> activeQueries(first) == 0);
-        Thread.sleep(Duration.ofSeconds(8)); // the watch runs on: the second job's turn has come and gone
-        assertThat(secondSeen).as("the cancelled queued job's statement was seen in the warehouse").isFalse();
+        // The watch runs on while the second job's turn comes and goes.
+        await("the cancelled queued job's statement never appears in the warehouse")
+                .during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(() -> !secondSeen.get());
         assertThat(gateway.status(globexToken, GLOBEX, queued).text("status")).isEqualTo("CANCELLED");
     }
 
@@ -218,8 +219,8 @@ class StatementLifecycleIT {
         String jobId = accepted(submit(globexToken, GLOBEX, Map.of("sql", "SELECT COUNT(*) AS n FROM generate_series(1, 100000)")));
         List<String> data = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread reader = Thread.ofVirtual().start(() ->
-                data.addAll(gateway.eventData(globexToken, GLOBEX, "/v1/queries/" + jobId + "/events", Duration.ofSeconds(60))));
-        Thread.sleep(Duration.ofSeconds(1)); // the stream is open and has shown QUEUED
+                gateway.eventData(globexToken, GLOBEX, "/v1/queries/" + jobId + "/events", Duration.ofSeconds(60), data));
+        await().atMost(Duration.ofSeconds(10)).until(() -> data.size() == 1); // the stream is open and shows QUEUED
 
         assertThat(gateway.post(globexToken, GLOBEX, "/v1/queries/" + blocking + "/cancel").status()).isEqualTo(200);
         reader.join(Duration.ofSeconds(60));
