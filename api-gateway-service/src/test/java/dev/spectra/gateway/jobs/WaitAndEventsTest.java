@@ -15,7 +15,6 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
@@ -39,7 +38,7 @@ class WaitAndEventsTest extends GatewayWebTest {
 
     @Test
     void aSubmissionWithAWaitAnswersTheEndedJobWithItsResultInOneRoundTrip() {
-        Thread.ofVirtual().start(() -> runLikeTheWorkers(ACME, true));
+        Thread.ofVirtual().start(this::runFirstJobLikeTheWorkers);
 
         Instant start = Instant.now();
         EntityExchangeResult<byte[]> answer = submit(ACME, "{\"sql\": \"SELECT 1\", \"wait_seconds\": 10}")
@@ -176,8 +175,8 @@ class WaitAndEventsTest extends GatewayWebTest {
         return jobs.stored(tenant, JobId.of(json.readTree(body).get("job_id").stringValue())).orElseThrow();
     }
 
-    /** Waits for the tenant's first job to be recorded, then runs it as {@link #runLikeTheWorkers(Job)} does. */
-    private void runLikeTheWorkers(TenantId tenant, boolean firstJob) {
+    /** Waits for the first job to be recorded, then runs it as {@link #runLikeTheWorkers(Job)} does. */
+    private void runFirstJobLikeTheWorkers() {
         await().until(() -> !jobs.all().isEmpty());
         runLikeTheWorkers(jobs.all().getFirst());
     }
@@ -199,8 +198,4 @@ class WaitAndEventsTest extends GatewayWebTest {
         return written;
     }
 
-    @SuppressWarnings("unused")
-    private JsonNode body(EntityExchangeResult<byte[]> answer) {
-        return json.readTree(answer.getResponseBody());
-    }
 }

@@ -142,14 +142,8 @@ public final class JobTable {
      */
     public static GetItemRequest getWithoutResult(String table, TenantId tenantId, JobId jobId) {
         Map<String, String> names = new HashMap<>();
-        List<String> projected = new ArrayList<>();
-        int attribute = 0;
-        for (String name : LISTED_ATTRIBUTES) {
-            names.put("#a" + attribute, name);
-            projected.add("#a" + attribute++);
-        }
         return GetItemRequest.builder().tableName(table).key(key(tenantId, jobId)).consistentRead(true)
-                .projectionExpression(String.join(", ", projected)).expressionAttributeNames(names).build();
+                .projectionExpression(projectionWithoutResult(names)).expressionAttributeNames(names).build();
     }
 
     /** Creates a job that must not exist yet. */
@@ -361,16 +355,10 @@ public final class JobTable {
             conditions.add("#tags.#tag" + tag + " = :tag" + tag);
             tag++;
         }
-        List<String> projected = new ArrayList<>();
-        int attribute = 0;
-        for (String name : LISTED_ATTRIBUTES) {
-            names.put("#a" + attribute, name);
-            projected.add("#a" + attribute++);
-        }
         QueryRequest.Builder request = QueryRequest.builder()
                 .tableName(table)
                 .keyConditionExpression("#tenant = :tenant AND #job BETWEEN :low AND :high")
-                .projectionExpression(String.join(", ", projected))
+                .projectionExpression(projectionWithoutResult(names))
                 .scanIndexForward(false)
                 .limit(limit)
                 .expressionAttributeNames(names)
@@ -384,7 +372,17 @@ public final class JobTable {
         return request.build();
     }
 
-    /** Every attribute but the whole result document: what a listing reads of each job. */
+    /** The projection of {@link #LISTED_ATTRIBUTES}, its placeholders added to {@code names}. */
+    private static String projectionWithoutResult(Map<String, String> names) {
+        List<String> projected = new ArrayList<>();
+        for (int attribute = 0; attribute < LISTED_ATTRIBUTES.size(); attribute++) {
+            names.put("#a" + attribute, LISTED_ATTRIBUTES.get(attribute));
+            projected.add("#a" + attribute);
+        }
+        return String.join(", ", projected);
+    }
+
+    /** Every attribute but the whole result document: what a listing or a status read reads of each job. */
     private static final List<String> LISTED_ATTRIBUTES = List.of(TENANT_ID, JOB_ID, STATUS, VERSION, SQL, DATABASE_USER,
             MAX_CONCURRENT_QUERIES, DELIVERY, MAX_RESULT_BYTES, NAME, TAGS, TIMEOUT_MILLIS, PARAMETERS, SUBMITTED_AT,
             UPDATED_AT, EXPIRES_AT, STATEMENT_ID, ROW_COUNT, ERROR_CODE, ERROR_MESSAGE, ERROR_RETRYABLE, RESULT_SUMMARY,
