@@ -1,8 +1,21 @@
 # Sourced by ./spectra and .ci/run: points JAVA_HOME at a JDK 21 or newer.
 # Spectra builds with JDK 21+; many machines still default to 17, so look beside the default too.
 
+# The JDK's major version: from its release file (JAVA_VERSION="21.0.5"), else from `java -version`'s version line.
+# Never from its first line: with JAVA_TOOL_OPTIONS, _JAVA_OPTIONS or JDK_JAVA_OPTIONS set, the JVM first prints
+# "Picked up ..." (or "NOTE: Picked up ...").
 spectra_java_major() {
-  "$1/bin/java" -version 2>&1 | head -n 1 | sed -E 's/.*version "([0-9]+)(\.[^"]*)?".*/\1/'
+  local version=""
+  if [ -r "$1/release" ]; then
+    version=$(sed -n -E 's/^JAVA_VERSION="([^"]*)".*/\1/p' "$1/release")
+  fi
+  if [ -z "$version" ]; then
+    version=$("$1/bin/java" -version 2>&1 | sed -n -E 's/.* version "([^"]*)".*/\1/p' || true)
+  fi
+  version=${version%%$'\n'*}
+  # 1.8.0_402 is 8; 21.0.5, 21-ea and 23 are 21, 21 and 23.
+  version=${version#1.}
+  echo "${version%%[!0-9]*}"
 }
 
 spectra_usable_jdk() {
