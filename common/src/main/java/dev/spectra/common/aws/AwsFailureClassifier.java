@@ -116,6 +116,30 @@ public final class AwsFailureClassifier {
         return classify(unwrap(failure), Dependency.WAREHOUSE, true);
     }
 
+    /**
+     * How a failed call ended, for {@code spectra.aws.calls}: by the same throttling codes and network causes as the
+     * verdicts, but naming what happened rather than what to do about it. A failed condition is a
+     * {@link CallOutcome#CLIENT_ERROR} like any other 4xx; an interrupted call (shutdown) is one too.
+     */
+    public CallOutcome outcomeOf(Throwable failure) {
+        return switch (unwrap(failure)) {
+            case AwsServiceException e when THROTTLING_CODES.contains(errorCode(e)) || e.isThrottlingException() -> CallOutcome.THROTTLED;
+            case SdkServiceException e when e.isThrottlingException() -> CallOutcome.THROTTLED;
+            case SdkServiceException e when e.statusCode() >= 500 -> CallOutcome.SERVER_ERROR;
+            case SdkServiceException e -> CallOutcome.CLIENT_ERROR;
+            case ApiCallTimeoutException e -> CallOutcome.TIMEOUT;
+            case ApiCallAttemptTimeoutException e -> CallOutcome.TIMEOUT;
+            case AbortedException e -> CallOutcome.CLIENT_ERROR;
+            case SdkClientException e when hasNetworkCause(e) && hasTimeoutCause(e) -> CallOutcome.TIMEOUT;
+            case Crc32MismatchException e -> CallOutcome.IO_ERROR;
+            case RetryableException e -> CallOutcome.IO_ERROR;
+            case SdkClientException e when hasNetworkCause(e) -> CallOutcome.IO_ERROR;
+            case UncheckedIOException e -> CallOutcome.IO_ERROR;
+            case IOException e -> CallOutcome.IO_ERROR;
+            default -> CallOutcome.CLIENT_ERROR;
+        };
+    }
+
     private static Verdict classify(Throwable cause, Dependency dependency, boolean executeOnSession) {
         return switch (cause) {
             case AwsServiceException e -> classifyService(e, errorCode(e), dependency, executeOnSession);

@@ -265,6 +265,27 @@ class AwsFailureClassifierTest {
         assertThatNullPointerException().isThrownBy(() -> classifier.classify(new RuntimeException(), null));
     }
 
+    @Test
+    void namesHowAFailedCallEnded() {
+        assertThat(classifier.outcomeOf(serviceError("ThrottlingException", "Rate exceeded", 400))).isEqualTo(CallOutcome.THROTTLED);
+        assertThat(classifier.outcomeOf(serviceError("SlowDown", "Please reduce your request rate", 503))).isEqualTo(CallOutcome.THROTTLED);
+        assertThat(classifier.outcomeOf(serviceError("ConditionalCheckFailedException", "The conditional request failed", 400)))
+                .isEqualTo(CallOutcome.CLIENT_ERROR);
+        assertThat(classifier.outcomeOf(serviceError("AccessDeniedException", "not authorized", 400))).isEqualTo(CallOutcome.CLIENT_ERROR);
+        assertThat(classifier.outcomeOf(serviceError("InternalServerError", "oops", 500))).isEqualTo(CallOutcome.SERVER_ERROR);
+        assertThat(classifier.outcomeOf(ApiCallTimeoutException.create(5000))).isEqualTo(CallOutcome.TIMEOUT);
+        assertThat(classifier.outcomeOf(ApiCallAttemptTimeoutException.create(2000))).isEqualTo(CallOutcome.TIMEOUT);
+        assertThat(classifier.outcomeOf(SdkClientException.create("Unable to execute HTTP request", new SocketTimeoutException("Read timed out"))))
+                .isEqualTo(CallOutcome.TIMEOUT);
+        assertThat(classifier.outcomeOf(SdkClientException.create("Unable to execute HTTP request", new ConnectException("Connection refused"))))
+                .isEqualTo(CallOutcome.IO_ERROR);
+        assertThat(classifier.outcomeOf(new CompletionException(SdkClientException.create("x", new UnknownHostException("nowhere")))))
+                .isEqualTo(CallOutcome.IO_ERROR);
+        assertThat(classifier.outcomeOf(SdkClientException.create("Unable to load credentials from any of the providers")))
+                .isEqualTo(CallOutcome.CLIENT_ERROR);
+        assertThat(classifier.outcomeOf(AbortedException.create("Thread was interrupted"))).isEqualTo(CallOutcome.CLIENT_ERROR);
+    }
+
     private static AwsServiceException serviceError(String errorCode, String message, int status) {
         return AwsServiceException.builder().awsErrorDetails(details(errorCode, message)).statusCode(status).build();
     }
