@@ -1,5 +1,9 @@
 package dev.spectra.bench;
 
+import dev.spectra.common.aws.AwsClients;
+import dev.spectra.common.aws.AwsProperties;
+import dev.spectra.common.aws.AwsService;
+import dev.spectra.common.aws.Retries;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobTable;
@@ -8,6 +12,7 @@ import dev.spectra.common.result.DeliveryOptions;
 import dev.spectra.common.statement.JobOptions;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.local.LocalAws;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,7 +39,8 @@ import java.util.concurrent.ExecutionException;
  * {@code DynamoDbJobStore.insert}, {@code KafkaJobQueue.request}), with the same clients set up the same way, and
  * nothing else: no HTTP, no token, no tenant lookup, no rate limit, no SQL guard, no JobEvent. A submission is a
  * conditional {@code PutItem} of a QUEUED job ({@code JobTable.insert}) through a {@link DynamoDbAsyncClient} (the SDK's
- * default async HTTP client, as {@code AwsClientConfiguration} builds it, with its 5 s call timeout), then, once it is
+ * default async HTTP client, built by {@link AwsClients} as the gateway's is: its retries, call and attempt timeouts and
+ * call timer), then, once it is
  * stored, a send of its {@code JobRequested} as JSON keyed by tenant, acknowledged, through a {@link KafkaProducer}
  * with the gateway's {@code spring.kafka.producer} settings.
  *
@@ -51,7 +57,6 @@ final class BareSubmitter implements AutoCloseable {
     private static final Duration RETENTION = Duration.ofDays(7);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration FIRST_CLAIM_WITHIN = Duration.ofDays(1);
-    private static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(5);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DynamoDbAsyncClient dynamoDb;
@@ -65,11 +70,9 @@ final class BareSubmitter implements AutoCloseable {
      * @param maxConcurrentQueries the registry's limit the job carries, as the gateway copies it
      */
     BareSubmitter(URI dynamoDbEndpoint, String kafkaBootstrapServers, int kafkaBrokers, String databaseUser, int maxConcurrentQueries) {
-        this.dynamoDb = DynamoDbAsyncClient.builder()
-                .region(LocalAws.REGION)
-                .credentialsProvider(LocalAws.credentials())
-                .overrideConfiguration(override -> override.apiCallTimeout(API_CALL_TIMEOUT))
-                .endpointOverride(dynamoDbEndpoint)
+        AwsProperties aws = new AwsProperties(LocalAws.REGION.id(), Map.of(AwsService.DYNAMODB, dynamoDbEndpoint), false, null, null);
+        this.dynamoDb = new AwsClients(aws, () -> LocalAws.REGION, LocalAws.credentials(), new SimpleMeterRegistry())
+                .configure(DynamoDbAsyncClient.builder(), AwsService.DYNAMODB, Retries.BY_SDK)
                 .build();
         createTopic(kafkaBootstrapServers, kafkaBrokers);
         this.producer = new KafkaProducer<>(Map.of(

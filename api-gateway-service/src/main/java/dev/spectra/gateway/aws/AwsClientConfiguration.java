@@ -1,58 +1,71 @@
 package dev.spectra.gateway.aws;
 
+import dev.spectra.common.aws.AwsClients;
+import dev.spectra.common.aws.AwsProperties;
+import dev.spectra.common.aws.AwsService;
+import dev.spectra.common.aws.Retries;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
+import org.springframework.core.env.Environment;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * The AWS clients. Asynchronous ones only: the gateway runs on Netty's event loops, and the SDK's
- * async client completes its futures on its own executor, never blocking a caller. The presigner makes
- * no call; it signs with the default credentials chain's keys (resolving them may block, so signing runs
- * off the event loop).
+ * The AWS clients, built the way every service builds them ({@link AwsClients}). Asynchronous ones only: the
+ * gateway runs on Netty's event loops, and the SDK's async client completes its futures on its own executor, never
+ * blocking a caller. They keep the SDK's own retries, within their call timeouts: a request waits for its answer,
+ * and a retried attempt is the cheapest way to give it one. The presigner makes no call; it signs with the default
+ * credentials chain's keys (resolving them may block, so signing runs off the event loop).
  */
 @Configuration(proxyBeanMethods = false)
 public class AwsClientConfiguration {
 
-    @Bean(destroyMethod = "close")
-    DynamoDbAsyncClient dynamoDbAsyncClient(AwsProperties aws) {
-        DynamoDbAsyncClientBuilder builder = DynamoDbAsyncClient.builder()
-                .region(Region.of(aws.region()))
-                .overrideConfiguration(override -> override.apiCallTimeout(aws.apiCallTimeout()));
-        aws.endpoints().dynamodbOverride().ifPresent(builder::endpointOverride);
-        return builder.build();
+    @Bean
+    AwsProperties awsProperties(Environment environment) {
+        return Binder.get(environment).bindOrCreate(AwsProperties.PREFIX, AwsProperties.class);
     }
 
     @Bean(destroyMethod = "close")
-    S3AsyncClient s3AsyncClient(AwsProperties aws) {
-        S3AsyncClientBuilder builder = S3AsyncClient.builder()
-                .region(Region.of(aws.region()))
-                .forcePathStyle(aws.s3PathStyle())
-                .overrideConfiguration(override -> override.apiCallTimeout(aws.apiCallTimeout()));
-        aws.endpoints().s3Override().ifPresent(builder::endpointOverride);
-        return builder.build();
+    AwsClients awsClients(AwsProperties aws, MeterRegistry meters) {
+        return AwsClients.create(aws, meters);
     }
 
     @Bean(destroyMethod = "close")
-    S3Presigner s3Presigner(AwsProperties aws) {
-        return presigner(aws, DefaultCredentialsProvider.builder().build());
+    DynamoDbAsyncClient dynamoDbAsyncClient(AwsClients aws) {
+        return aws.configure(DynamoDbAsyncClient.builder(), AwsService.DYNAMODB, Retries.BY_SDK).build();
     }
 
-    /** A presigner whose links point where the gateway's own S3 client goes: the endpoint override, path style. */
-    public static S3Presigner presigner(AwsProperties aws,
-            AwsCredentialsProvider credentials) {
+    @Bean(destroyMethod = "close")
+    S3AsyncClient s3AsyncClient(AwsClients aws) {
+        return s3Client(aws);
+    }
+
+    @Bean(destroyMethod = "close")
+    S3Presigner s3Presigner(AwsClients aws) {
+        return presigner(aws);
+    }
+
+    /**
+     * The results bucket's client. Its call and attempt timeouts bound the wait for an object's headers, not the
+     * transfer of its bytes, which follows the reader's demand however slow.
+     */
+    public static S3AsyncClient s3Client(AwsClients aws) {
+        return aws.configure(S3AsyncClient.builder(), AwsService.S3, Retries.BY_SDK)
+                .forcePathStyle(aws.properties().s3PathStyle())
+                .build();
+    }
+
+    /** A presigner whose links point where the gateway's own S3 client goes: its region, endpoint, path style. */
+    public static S3Presigner presigner(AwsClients aws) {
         S3Presigner.Builder builder = S3Presigner.builder()
-                .region(Region.of(aws.region()))
-                .credentialsProvider(credentials)
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(aws.s3PathStyle()).build());
-        aws.endpoints().s3Override().ifPresent(builder::endpointOverride);
+                .region(aws.region())
+                .credentialsProvider(aws.credentials())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(aws.properties().s3PathStyle()).build());
+        aws.endpoint(AwsService.S3).ifPresent(builder::endpointOverride);
         return builder.build();
     }
 }

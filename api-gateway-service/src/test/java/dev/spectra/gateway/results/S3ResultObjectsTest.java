@@ -8,15 +8,18 @@ import dev.spectra.common.result.ResultFormat;
 import dev.spectra.common.result.ResultLocation;
 import dev.spectra.common.result.ResultManifest;
 import dev.spectra.common.tenant.TenantId;
+import dev.spectra.common.aws.AwsClients;
+import dev.spectra.common.aws.AwsProperties;
+import dev.spectra.common.aws.AwsService;
 import dev.spectra.gateway.aws.AwsClientConfiguration;
-import dev.spectra.gateway.aws.AwsProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import tools.jackson.databind.json.JsonMapper;
@@ -171,11 +174,40 @@ class S3ResultObjectsTest {
         assertThat(read).isEqualTo(content);
     }
 
+    @Test
+    void streamsAnObjectToASlowReaderPastTheCallAndAttemptTimeouts() {
+        start();
+        byte[] content = "0123456789abcdef".repeat(256 * 1024).getBytes(StandardCharsets.UTF_8);
+        bucket.put("/spectra-results/" + CHUNK.key(), content);
+        long started = System.nanoTime();
+
+        byte[] read = DataBufferUtils.join(Flux.from(objects(endpoint(), 4096, Duration.ofMillis(400), Duration.ofMillis(300)).content(CHUNK))
+                        .delayElements(Duration.ofMillis(2)))
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    return bytes;
+                })
+                .block(Duration.ofSeconds(30));
+
+        assertThat(read).isEqualTo(content);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the reader was slower than the call timeout")
+                .isGreaterThan(Duration.ofMillis(400));
+    }
+
     private S3ResultObjects objects(URI endpoint, int maxManifestBytes) {
-        AwsProperties aws = new AwsProperties("eu-central-1", new AwsProperties.Endpoints(null, endpoint), Duration.ofSeconds(5), true);
-        presigner = AwsClientConfiguration.presigner(aws, CREDENTIALS);
-        s3 = S3AsyncClient.builder().region(Region.of(aws.region())).credentialsProvider(CREDENTIALS)
-                .forcePathStyle(true).endpointOverride(endpoint).build();
+        return objects(endpoint, maxManifestBytes, Duration.ofSeconds(5), Duration.ofSeconds(2));
+    }
+
+    /** The gateway's own client and presigner, with these timeouts. */
+    private S3ResultObjects objects(URI endpoint, int maxManifestBytes, Duration apiCallTimeout, Duration apiCallAttemptTimeout) {
+        AwsProperties properties = new AwsProperties("eu-central-1", Map.of(AwsService.S3, endpoint), true,
+                Map.of(AwsService.S3, apiCallTimeout), Map.of(AwsService.S3, apiCallAttemptTimeout));
+        AwsClients aws = new AwsClients(properties, () -> {
+            throw new AssertionError("the region is configured");
+        }, CREDENTIALS, new SimpleMeterRegistry());
+        presigner = AwsClientConfiguration.presigner(aws);
+        s3 = AwsClientConfiguration.s3Client(aws);
         return new S3ResultObjects(s3, presigner, JsonMapper.builder().build(), maxManifestBytes);
     }
 

@@ -29,6 +29,7 @@ import java.time.Duration;
         "spectra.gateway.auth.issuer=" + Tokens.ISSUER,
         "spectra.gateway.auth.audience=" + Tokens.AUDIENCE,
         // never contacted: the stores are replaced by fakes
+        "spectra.aws.region=us-east-1",
         "spectra.aws.endpoints.dynamodb=http://127.0.0.1:9",
         "spectra.aws.endpoints.s3=http://127.0.0.1:9",
         // the fake results bucket can be told to hang: tests wait this long for it

@@ -1,62 +1,68 @@
 package dev.spectra.deliveryworker.aws;
 
+import dev.spectra.common.aws.AwsClients;
+import dev.spectra.common.aws.AwsProperties;
+import dev.spectra.common.aws.AwsService;
+import dev.spectra.common.aws.Retries;
+import dev.spectra.deliveryworker.config.DeliveryProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
+import org.springframework.core.env.Environment;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
-import dev.spectra.deliveryworker.config.DeliveryProperties;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 
-import java.net.URI;
-import java.util.Optional;
-
-/** The real SDK clients; only their endpoints differ between AWS and the local stack. */
+/**
+ * The real SDK clients, built the way every service builds them ({@link AwsClients}); only their endpoints differ
+ * between AWS and the local stack.
+ *
+ * <p>The Data API and DynamoDB clients do not retry ({@link Retries#BY_CALLER}): the delivery worker retries each
+ * call itself, classified once and with the shared backoff ({@code spectra.delivery.retry.*}); SDK retries on top
+ * would multiply the attempts.
+ */
 @Configuration(proxyBeanMethods = false)
 public class AwsClientsConfiguration {
 
     @Bean
-    public RedshiftDataClient redshiftDataClient(AwsProperties aws) {
-        return configure(RedshiftDataClient.builder(), aws, aws.endpoints().redshiftDataOverride()).build();
+    AwsProperties awsProperties(Environment environment) {
+        return Binder.get(environment).bindOrCreate(AwsProperties.PREFIX, AwsProperties.class);
     }
 
-    @Bean
-    public DynamoDbClient dynamoDbClient(AwsProperties aws) {
-        return configure(DynamoDbClient.builder(), aws, aws.endpoints().dynamodbOverride()).build();
+    @Bean(destroyMethod = "close")
+    AwsClients awsClients(AwsProperties aws, MeterRegistry meters) {
+        return AwsClients.create(aws, meters);
+    }
+
+    @Bean(destroyMethod = "close")
+    public RedshiftDataClient redshiftDataClient(AwsClients aws) {
+        return aws.configure(RedshiftDataClient.builder(), AwsService.REDSHIFT_DATA, Retries.BY_CALLER).build();
+    }
+
+    @Bean(destroyMethod = "close")
+    public DynamoDbClient dynamoDbClient(AwsClients aws) {
+        return aws.configure(DynamoDbClient.builder(), AwsService.DYNAMODB, Retries.BY_CALLER).build();
     }
 
     /**
      * The results bucket's client: the SDK's multipart client, which cuts a stream of unknown length into parts and
-     * uploads them as they fill, holding at most {@code apiCallBufferSize} ({@link DeliveryProperties#PARTS_BUFFERED} parts) in memory. Unlike the other
-     * clients it retries (the SDK's standard strategy): a part's bytes are buffered, so a part can be sent again,
-     * while the stream that fills it cannot be replayed by the delivery.
+     * uploads them as they fill, holding at most {@code apiCallBufferSize} ({@link DeliveryProperties#PARTS_BUFFERED}
+     * parts) in memory. Unlike the other clients it retries ({@link Retries#BY_SDK}): a part's bytes are buffered, so
+     * a part can be sent again, while the stream that fills it cannot be replayed by the delivery. Its timeouts bound
+     * each of the upload's calls (create, each part, complete), not the whole upload: raise
+     * {@code spectra.aws.api-call-attempt-timeout.s3} with {@code spectra.delivery.upload-part-size}.
      */
     @Bean(destroyMethod = "close")
-    public S3AsyncClient s3AsyncClient(AwsProperties aws, DeliveryProperties delivery) {
+    public S3AsyncClient s3AsyncClient(AwsClients aws, DeliveryProperties delivery) {
         long partSize = delivery.uploadPartSize().toBytes();
-        S3AsyncClientBuilder builder = S3AsyncClient.builder()
-                .region(Region.of(aws.region()))
-                .forcePathStyle(aws.s3PathStyle())
+        return aws.configure(S3AsyncClient.builder(), AwsService.S3, Retries.BY_SDK)
+                .forcePathStyle(aws.properties().s3PathStyle())
                 .multipartEnabled(true)
                 .multipartConfiguration(multipart -> multipart
                         .minimumPartSizeInBytes(partSize)
                         .thresholdInBytes(partSize)
-                        .apiCallBufferSizeInBytes(DeliveryProperties.PARTS_BUFFERED * partSize));
-        aws.endpoints().s3Override().ifPresent(builder::endpointOverride);
-        return builder.build();
-    }
-
-    /**
-     * The SDK does not retry: the delivery worker retries each call itself, classified once and with the
-     * shared backoff ({@code spectra.delivery.retry.*}); SDK retries on top would multiply the attempts.
-     */
-    private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, AwsProperties aws, Optional<URI> endpoint) {
-        builder.region(Region.of(aws.region()));
-        builder.overrideConfiguration(configuration -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()));
-        endpoint.ifPresent(builder::endpointOverride);
-        return builder;
+                        .apiCallBufferSizeInBytes(DeliveryProperties.PARTS_BUFFERED * partSize))
+                .build();
     }
 }

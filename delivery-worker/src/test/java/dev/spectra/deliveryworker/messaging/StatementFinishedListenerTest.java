@@ -47,6 +47,7 @@ import static org.awaitility.Awaitility.await;
         webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {
                 "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+                "spectra.aws.region=us-east-1",
                 "spectra.delivery.retry.initial-backoff=10ms",
                 "spectra.delivery.retry.max-backoff=20ms"})
 @EmbeddedKafka(partitions = 1, topics = {Topics.STATEMENT_RESULTS, StatementFinishedListenerTest.DEAD_LETTERS, Topics.JOB_EVENTS})

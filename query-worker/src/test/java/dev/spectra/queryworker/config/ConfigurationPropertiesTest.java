@@ -1,5 +1,7 @@
 package dev.spectra.queryworker.config;
 
+import dev.spectra.common.aws.AwsProperties;
+import dev.spectra.common.aws.AwsService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -205,9 +207,8 @@ class ConfigurationPropertiesTest {
     }
 
     @Test
-    void awsDefaultsToRealEndpointsOfUsEast1() {
-        assertThat(bind(AwsProperties.class, "spectra.aws", Map.of()))
-                .isEqualTo(new AwsProperties("us-east-1", new AwsProperties.Endpoints(null, null)));
+    void awsDefaultsToTheRegionChainAndRealEndpoints() {
+        assertThat(bind(AwsProperties.class, "spectra.aws", Map.of())).isEqualTo(AwsProperties.defaults());
     }
 
     @Test
@@ -215,8 +216,10 @@ class ConfigurationPropertiesTest {
         assertThat(bind(AwsProperties.class, "spectra.aws", Map.of(
                 "spectra.aws.region", "eu-west-1",
                 "spectra.aws.endpoints.dynamodb", "http://localhost:8000",
-                "spectra.aws.endpoints.redshift-data", "")))
-                .isEqualTo(new AwsProperties("eu-west-1", new AwsProperties.Endpoints(URI.create("http://localhost:8000"), null)));
+                "spectra.aws.endpoints.redshift-data", "",
+                "spectra.aws.api-call-timeout.redshift-data", "40s")))
+                .isEqualTo(new AwsProperties("eu-west-1", Map.of(AwsService.DYNAMODB, URI.create("http://localhost:8000")), false,
+                        Map.of(AwsService.REDSHIFT_DATA, Duration.ofSeconds(40)), null));
     }
 
     @Test

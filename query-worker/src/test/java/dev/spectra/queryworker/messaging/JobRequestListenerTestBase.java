@@ -42,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
         "spectra.warehouse.cluster-identifier=spectra",
+        "spectra.aws.region=us-east-1",
         "spectra.statements.poll-interval=20ms"
 })
 @Import(ListenerTestFakes.class)
