@@ -117,7 +117,10 @@ public final class LocalStack implements AutoCloseable {
         return dataApi.endpoint();
     }
 
-    /** Each service's actuator base URL, e.g. for {@code /actuator/prometheus}. */
+    /**
+     * Each service instance's actuator base URL on its management port, e.g. {@code http://127.0.0.1:41234/actuator}
+     * for {@code /actuator/prometheus}; the gateway's is not its API port.
+     */
     public Map<String, URI> managementEndpoints() {
         return Map.copyOf(managementEndpoints);
     }
@@ -173,8 +176,9 @@ public final class LocalStack implements AutoCloseable {
     private void startServices() {
         track((AutoCloseable) () -> List.copyOf(services.values()).parallelStream().forEach(ServiceInstance::stop));
         List<CompletableFuture<Void>> ready = SERVICE_MODULES.stream()
-                .map(module -> CompletableFuture.runAsync(() -> launch(module, module,
-                        module.equals(GATEWAY_MODULE) ? settings.gatewayPort() : FreePorts.next())))
+                .map(module -> CompletableFuture.runAsync(() -> launch(module, module, module.equals(GATEWAY_MODULE)
+                        ? new ServicePorts(settings.gatewayPort(), FreePorts.next())
+                        : ServicePorts.managementOnly(FreePorts.next()))))
                 .toList();
         ready.forEach(LocalStack::await);
         throwFirstFailure(ready.toArray(CompletableFuture[]::new));
@@ -197,7 +201,7 @@ public final class LocalStack implements AutoCloseable {
             instance = module + "-" + number;
             services.put(instance, ServiceInstance.PENDING);
         }
-        launch(module, instance, FreePorts.next());
+        launch(module, instance, ServicePorts.managementOnly(FreePorts.next()));
         return instance;
     }
 
@@ -209,7 +213,7 @@ public final class LocalStack implements AutoCloseable {
     /** Starts a killed or stopped instance again, with the same command line, and waits until it is ready. */
     public void restart(String instance) {
         ServiceInstance stopped = service(instance);
-        launch(stopped.module(), instance, stopped.port());
+        launch(stopped.module(), instance, stopped.ports());
     }
 
     /**
@@ -270,30 +274,40 @@ public final class LocalStack implements AutoCloseable {
         return service;
     }
 
-    private void launch(String module, String instance, int port) {
+    private void launch(String module, String instance, ServicePorts ports) {
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaExecutable());
         command.addAll(SERVICE_JVM_OPTIONS);
         command.addAll(settings.serviceJvmOptions().getOrDefault(module, List.of()));
         command.add("-jar");
         command.add(settings.serviceJar(module).toString());
-        command.addAll(serviceArguments(module, port));
+        command.addAll(serviceArguments(module, ports));
         settings.serviceProperties().getOrDefault(module, List.of()).forEach(property -> command.add("--" + property));
         Map<String, String> environment = new HashMap<>(LocalAws.environment());
         if (module.equals(GATEWAY_MODULE)) {
             environment.put("SPECTRA_GATEWAY_AUTH_HMAC_SECRET", tokens.secret());
         }
         ChildProcess process = ChildProcess.start(instance, command, environment, settings.logDirectory().resolve(instance + ".log"));
-        URI management = URI.create("http://127.0.0.1:" + port + "/actuator");
-        services.put(instance, new ServiceInstance(module, port, process));
+        URI management = URI.create("http://127.0.0.1:" + ports.management() + "/actuator");
+        services.put(instance, new ServiceInstance(module, ports, process));
         managementEndpoints.put(instance, management);
         process.awaitReady(management.resolve("/actuator/health"), response -> response.statusCode() == 200, SERVICE_START_TIMEOUT);
     }
 
+    /**
+     * Where a service listens: {@code server} for its API (the gateway's), {@code management} for its actuator. The
+     * workers have no API: their {@code server.port} serves only the actuator, and the two are the same.
+     */
+    private record ServicePorts(int server, int management) {
+        static ServicePorts managementOnly(int port) {
+            return new ServicePorts(port, port);
+        }
+    }
+
     /** One running (or killed) service process. */
-    private record ServiceInstance(String module, int port, ChildProcess process) {
+    private record ServiceInstance(String module, ServicePorts ports, ChildProcess process) {
         /** A name taken while its instance starts. */
-        static final ServiceInstance PENDING = new ServiceInstance("", 0, null);
+        static final ServiceInstance PENDING = new ServiceInstance("", ServicePorts.managementOnly(0), null);
 
         void stop() {
             if (process != null) {
@@ -302,9 +316,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private List<String> serviceArguments(String module, int port) {
+    private List<String> serviceArguments(String module, ServicePorts ports) {
         List<String> arguments = new ArrayList<>(List.of(
-                "--server.port=" + port,
+                "--server.port=" + ports.server(),
                 "--server.address=127.0.0.1",
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--spectra.aws.region=" + LocalAws.REGION.id(),
@@ -313,6 +327,9 @@ public final class LocalStack implements AutoCloseable {
                 "--spectra.aws.endpoints.redshift-data=" + dataApi.endpoint(),
                 "--spectra.aws.s3-path-style=true"));
         if (module.equals(GATEWAY_MODULE)) {
+            // The actuator on a port of its own, as in production: the API's port serves none of it.
+            arguments.add("--management.server.port=" + ports.management());
+            arguments.add("--management.server.address=127.0.0.1");
             arguments.add("--spectra.gateway.auth.issuer=" + LocalTokens.ISSUER);
             arguments.add("--spectra.gateway.auth.audience=" + LocalTokens.AUDIENCE);
         }

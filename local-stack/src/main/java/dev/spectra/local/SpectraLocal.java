@@ -113,7 +113,8 @@ public final class SpectraLocal {
         out.println("  Gateway:  " + gateway);
         out.println("  Tenants:  " + tenantsFile + " (tokens valid for " + LocalTokens.LIFETIME.toHours() + " h, this run only)");
         tokens.forEach((tenant, token) -> out.printf("  %-8s  %s%n", tenant.id(), token));
-        out.println("  Metrics:");
+        // Each service's management port, never the gateway's API port: that one serves no /actuator.
+        out.println("  Metrics:  each service's management port (health and probes beside it: /actuator/health/readiness)");
         new TreeMap<>(stack.managementEndpoints()).forEach((service, uri) -> out.printf("    %-20s %s/prometheus%n", service, uri));
         out.println("  Logs:     " + stack.logDirectory());
         out.println();

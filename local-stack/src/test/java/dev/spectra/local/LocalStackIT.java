@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -281,6 +282,41 @@ class LocalStackIT {
         assertThat(metrics).containsPattern("spectra_sessions_borrowed_total\\{[^}]*outcome=\"warm\"[^}]*} [1-9]");
         String gatewayMetrics = gateway.get(stack.managementEndpoints().get("api-gateway-service").resolve("/actuator/prometheus")).body();
         assertThat(gatewayMetrics).contains("spectra_gateway_submissions_total");
+    }
+
+    @Test
+    void theGatewaysApiPortServesNoActuatorWhileEveryManagementPortServesHealthProbesAndMetrics() {
+        runToSuccess(acmeToken, ACME, "SELECT 1 AS timed");
+
+        for (String path : List.of("/actuator/prometheus", "/actuator/health", "/actuator/health/readiness")) {
+            Answer onApiPort = gateway.get(stack.gatewayUrl().resolve(path));
+            assertThat(onApiPort.status()).as(path + " on the API port").isIn(401, 404);
+            assertThat(onApiPort.body()).doesNotContain("jvm_", "\"UP\"");
+        }
+        Map<String, URI> management = stack.managementEndpoints();
+        assertThat(management.get("api-gateway-service").getPort()).isNotEqualTo(stack.gatewayUrl().getPort());
+        for (String service : List.of("api-gateway-service", "query-worker", "delivery-worker")) {
+            for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+                Answer health = gateway.get(management.get(service).resolve(probe));
+                assertThat(health.status()).as(service + probe).isEqualTo(200);
+                assertThat(health.body()).contains("\"UP\"");
+            }
+        }
+        // Every AWS call is timed, in every service: the job's writes, its statement, its result pages.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(metrics(management, "api-gateway-service"))
+                    .containsPattern("spectra_aws_calls_seconds_count\\{[^}]*operation=\"PutItem\"[^}]*outcome=\"success\"[^}]*service=\"dynamodb\"");
+            assertThat(metrics(management, "query-worker"))
+                    .containsPattern("spectra_aws_calls_seconds_count\\{[^}]*operation=\"ExecuteStatement\"[^}]*outcome=\"success\"[^}]*service=\"redshift-data\"")
+                    .containsPattern("spectra_aws_calls_seconds_count\\{[^}]*service=\"dynamodb\"");
+            assertThat(metrics(management, "delivery-worker"))
+                    .containsPattern("spectra_aws_calls_seconds_count\\{[^}]*operation=\"GetStatementResult[^}]*service=\"redshift-data\"")
+                    .containsPattern("spectra_aws_calls_seconds_bucket\\{[^}]*service=\"dynamodb\"");
+        });
+    }
+
+    private String metrics(Map<String, URI> management, String service) {
+        return gateway.get(management.get(service).resolve("/actuator/prometheus")).body();
     }
 
     @Test

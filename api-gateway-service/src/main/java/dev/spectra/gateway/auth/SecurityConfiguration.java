@@ -22,8 +22,9 @@ import java.time.Clock;
  * are no sessions, cookies, CSRF tokens or login pages. The authenticated principal's name is the
  * token's tenant claim.
  *
- * <p>Actuator health and prometheus are open because locally they share the API port. In production
- * set {@code management.server.port} so that they listen on a port the load balancer does not expose.
+ * <p>Actuator health (with the liveness and readiness probes) and prometheus are open: this chain also guards the
+ * management server, which listens on {@code management.server.port} (8081), a port the load balancer does not
+ * route to. The API's port has no actuator at all ({@code ManagementPortTest}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity

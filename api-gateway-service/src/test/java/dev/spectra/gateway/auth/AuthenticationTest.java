@@ -83,19 +83,6 @@ class AuthenticationTest extends GatewayWebTest {
         expectInvalidToken("not-a-jwt");
     }
 
-    @Test
-    void leavesHealthOpen() {
-        client.get().uri("/actuator/health").exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.status").isEqualTo("UP");
-    }
-
-    @Test
-    void leavesMetricsScrapingOpen() {
-        client.get().uri("/actuator/prometheus").exchange()
-                .expectStatus().value(status -> assertThat(status).isNotIn(401, 403));
-    }
-
     private void expectInvalidToken(String token) {
         WebTestClient.ResponseSpec response = client.get().uri("/v1/queries/" + UUID.randomUUID())
                 .headers(headers -> {
