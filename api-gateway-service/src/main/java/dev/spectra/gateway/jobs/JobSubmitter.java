@@ -1,5 +1,7 @@
 package dev.spectra.gateway.jobs;
 
+import dev.spectra.common.audit.AuditRecord;
+import dev.spectra.common.audit.AuditTrail;
 import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
@@ -21,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -52,14 +55,19 @@ public final class JobSubmitter {
     private final Duration retention;
 
     private final Duration defaultMaxTimeout;
+    private final AuditTrail audit;
 
-    /** @param defaultMaxTimeout a job's longest time for a tenant whose registry entry names none */
-    public JobSubmitter(JobStore store, JobQueue queue, Clock clock, Duration retention, Duration defaultMaxTimeout) {
+    /**
+     * @param defaultMaxTimeout a job's longest time for a tenant whose registry entry names none
+     * @param audit             where a job this gateway ends (one it could not queue) is recorded as ENDED
+     */
+    public JobSubmitter(JobStore store, JobQueue queue, Clock clock, Duration retention, Duration defaultMaxTimeout, AuditTrail audit) {
         this.store = requireNonNull(store, "store is null");
         this.queue = requireNonNull(queue, "queue is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.retention = requireNonNull(retention, "retention is null");
         this.defaultMaxTimeout = requireNonNull(defaultMaxTimeout, "defaultMaxTimeout is null");
+        this.audit = requireNonNull(audit, "audit is null");
     }
 
     /**
@@ -69,7 +77,7 @@ public final class JobSubmitter {
      * tenant's maximum when it asked for none. A timeout past the tenant's maximum is a 400 naming the maximum.
      */
     public Mono<Job> submit(Tenant tenant, String sql, DeliveryOptions delivery, JobOptions options) {
-        return submit(tenant, sql, delivery, options, null, null).map(Submitted::job);
+        return submit(tenant, sql, delivery, options, null, null, submitted -> {}).map(Submitted::job);
     }
 
     /** A job as a submission left it; {@code replayed}: the idempotency key's earlier job, nothing new was recorded. */
@@ -83,10 +91,12 @@ public final class JobSubmitter {
      * when its request differs ({@code requestHash}). A job that could not be queued gives its key up again, so a
      * retry runs the query.
      *
-     * @param key null for none
+     * @param key      null for none
+     * @param recorded told of the job once it is queued (or replayed), even when the client went away meanwhile: the
+     *                 audit record of the acceptance
      */
     public Mono<Submitted> submit(Tenant tenant, String sql, DeliveryOptions delivery, JobOptions options, IdempotencyKey key,
-            String requestHash) {
+            String requestHash, Consumer<Submitted> recorded) {
         requireNonNull(delivery, "delivery is null");
         requireNonNull(options, "options is null");
         Duration maxTimeout = tenant.maxTimeoutSeconds() == null ? defaultMaxTimeout : Duration.ofSeconds(tenant.maxTimeoutSeconds());
@@ -96,15 +106,17 @@ public final class JobSubmitter {
         }
         JobOptions resolved = new JobOptions(options.name(), options.tags(),
                 options.timeout() == null ? maxTimeout : options.timeout(), options.parameters());
-        return Mono.fromFuture(() -> {
+        // The submission runs on unaffected by the client going away (a future, not a subscription of the request), in
+        // the request's context: its trace reaches the records it sends.
+        return Mono.deferContextual(context -> Mono.fromFuture(() -> {
             Instant now = now();
             Job job = Job.queued(tenant.id(), JobId.createdAt(now), sql, tenant.databaseUser(), tenant.maxConcurrentQueries(),
                     delivery, resolved, tenant.maxResultBytes(), now, retention);
             Mono<Submitted> submitted = key == null
                     ? recordAndQueue(job, store.insert(job), null).map(queued -> new Submitted(queued, false))
                     : recordOrReplay(job, key, requireNonNull(requestHash, "requestHash is null"), now);
-            return submitted.toFuture();
-        }, true);
+            return submitted.doOnNext(recorded).contextWrite(context).toFuture();
+        }, true));
     }
 
     /** How long an idempotency key holds its job. */
@@ -172,7 +184,10 @@ public final class JobSubmitter {
                 });
         Job failed = job.endWith(JobStatus.FAILED, JobError.of(ErrorCode.INTERNAL_ERROR, ENQUEUE_FAILED_MESSAGE), now());
         return store.replace(job, failed)
-                .doOnNext(written -> log.info("job marked FAILED job={} tenant={}", job.jobId(), job.tenantId()))
+                .doOnNext(written -> {
+                    log.info("job marked FAILED job={} tenant={}", job.jobId(), job.tenantId());
+                    audit.record(AuditRecord.ended(written, clock.instant()));
+                })
                 .switchIfEmpty(Mono.fromRunnable(() -> log.warn(
                         "job changed before it could be marked FAILED job={} tenant={}", job.jobId(), job.tenantId())))
                 .onErrorResume(storeError -> {
