@@ -72,7 +72,8 @@ public final class JobCancellation {
                         })
                         .thenReturn(cancelled))
                 .doOnNext(cancelled -> {
-                    log.info("job cancelled by the client job={} tenant={} from={}", job.jobId(), job.tenantId(), job.status());
+                    JobSubmitter.withJobContext(job, () -> log.info("job cancelled by the client job={} tenant={} from={}",
+                            job.jobId(), job.tenantId(), job.status()));
                     meters.counter("spectra.gateway.cancellations", "from", job.status().name()).increment();
                 });
     }

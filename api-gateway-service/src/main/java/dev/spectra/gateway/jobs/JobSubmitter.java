@@ -17,6 +17,7 @@ import dev.spectra.gateway.problem.ProblemException;
 import dev.spectra.gateway.problem.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -48,6 +49,9 @@ public final class JobSubmitter {
 
     private static final Logger log = LoggerFactory.getLogger(JobSubmitter.class);
     static final String ENQUEUE_FAILED_MESSAGE = "could not enqueue";
+    /** The job's fields in structured log lines, named as the workers name them in their logging context. */
+    static final String JOB_ID = "jobId";
+    static final String TENANT_ID = "tenantId";
 
     private final JobStore store;
     private final JobQueue queue;
@@ -164,9 +168,20 @@ public final class JobSubmitter {
                     // the request, so a worker's RUNNING event for the same tenant key follows it.
                     queue.publish(JobEvent.of(job)).subscribe(null, error -> log.warn("job event not published job={} tenant={}: {}",
                             job.jobId(), job.tenantId(), error.toString()));
-                    log.info("job accepted job={} tenant={}", job.jobId(), job.tenantId());
+                    withJobContext(job, () -> log.info("job accepted job={} tenant={}", job.jobId(), job.tenantId()));
                     return job;
                 }));
+    }
+
+    /**
+     * Logs with the job's ids in the logging context, where the workers keep them, so that structured lines carry them as
+     * fields. Reactive code has no thread of its own to keep them on: they are put for the one line.
+     */
+    static void withJobContext(Job job, Runnable logging) {
+        try (MDC.MDCCloseable jobId = MDC.putCloseable(JOB_ID, job.jobId().value());
+             MDC.MDCCloseable tenantId = MDC.putCloseable(TENANT_ID, job.tenantId().value())) {
+            logging.run();
+        }
     }
 
     /** Milliseconds are plenty for job timestamps, and every client library parses them. */
