@@ -82,7 +82,9 @@ public final class AuditPublisher implements AuditTrail, AutoCloseable {
         try {
             sending.execute(() -> send(complete, line));
         } catch (RejectedExecutionException full) {
-            log.warn("audit record {} not published: the sender is stopped or {} records wait", complete.recordId(), DEFAULT_QUEUE_CAPACITY);
+            // Debug only: a flood of refused requests while the broker is away would otherwise flood the log too; the
+            // outcome is counted, and the record's own line is above.
+            log.debug("audit record {} not published: the sender is stopped or its queue is full", complete.recordId());
             outcomes.accept("dropped");
         }
     }
