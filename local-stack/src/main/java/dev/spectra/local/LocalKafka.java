@@ -15,8 +15,9 @@ public sealed interface LocalKafka extends AutoCloseable permits InProcessKafka,
     /** Partitions per topic: enough for several workers to share the load locally. */
     int PARTITIONS = 6;
 
-    List<String> TOPICS = Stream.of(Topics.QUERY_REQUESTS, Topics.STATEMENT_RESULTS, Topics.JOB_EVENTS)
-            .flatMap(topic -> Stream.of(topic, topic + ".DLT"))
+    /** Every topic with its {@code .DLT} twin, and the audit trail, which nobody consumes in a service. */
+    List<String> TOPICS = Stream.concat(Stream.of(Topics.QUERY_REQUESTS, Topics.STATEMENT_RESULTS, Topics.JOB_EVENTS)
+                    .flatMap(topic -> Stream.of(topic, topic + ".DLT")), Stream.of(Topics.AUDIT))
             .toList();
 
     /** Every broker's address, comma-separated, as clients take it. */

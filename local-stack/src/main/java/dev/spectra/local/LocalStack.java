@@ -282,6 +282,7 @@ public final class LocalStack implements AutoCloseable {
         command.add("-jar");
         command.add(settings.serviceJar(module).toString());
         command.addAll(serviceArguments(module, ports));
+        command.addAll(logArguments(instance));
         settings.serviceProperties().getOrDefault(module, List.of()).forEach(property -> command.add("--" + property));
         Map<String, String> environment = new HashMap<>(LocalAws.environment());
         if (module.equals(GATEWAY_MODULE)) {
@@ -344,6 +345,22 @@ public final class LocalStack implements AutoCloseable {
             arguments.add("--spectra.results.unload-iam-role=" + UNLOAD_IAM_ROLE);
         }
         return arguments;
+    }
+
+    /**
+     * The console (the instance's {@code .log} file) stays for people, with the job, tenant and trace ids in each line;
+     * the same lines go as JSON (ECS, as in a deployment's console) to {@code <instance>.jsonl}, for tools and tests.
+     */
+    private List<String> logArguments(String instance) {
+        return List.of(
+                "--logging.structured.format.console=",
+                "--logging.file.name=" + structuredLogOf(instance),
+                "--logging.structured.format.file=ecs");
+    }
+
+    /** The instance's log as JSON lines (ECS), beside its console log. */
+    public Path structuredLogOf(String instance) {
+        return settings.logDirectory().resolve(instance + ".jsonl");
     }
 
     /** Stops everything in the reverse order of starting and removes this run's files. */

@@ -26,6 +26,8 @@ public final class LocalTokens {
     public static final String ISSUER = "spectra-local";
     public static final String AUDIENCE = "spectra-api";
     public static final String TENANT_CLAIM = "tenant_id";
+    /** The OAuth client the local tokens are issued to ({@code azp}), as an identity provider names it. */
+    public static final String CLIENT_ID = "spectra-local";
     public static final Duration LIFETIME = Duration.ofHours(12);
 
     private final String secret;
@@ -56,6 +58,7 @@ public final class LocalTokens {
                 .audience(AUDIENCE)
                 .subject("demo-app@" + tenantClaim)
                 .claim(TENANT_CLAIM, tenantClaim)
+                .claim("azp", CLIENT_ID)
                 .issueTime(Date.from(issuedAt))
                 .expirationTime(Date.from(issuedAt.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString())

@@ -117,6 +117,11 @@ final class GatewayClient {
         }
     }
 
+    /** {@code GET /v1/queries?query}: the tenant's jobs. */
+    Answer list(String token, String tenantHeader, String query) {
+        return send(authorised(HttpRequest.newBuilder(gateway.resolve("/v1/queries?" + query)).GET(), token, tenantHeader));
+    }
+
     Answer get(URI uri) {
         return send(HttpRequest.newBuilder(uri).GET());
     }

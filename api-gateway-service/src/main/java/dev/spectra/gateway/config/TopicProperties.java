@@ -11,10 +11,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param queryRequests {@code JobRequested}, keyed by tenant id, default {@value Topics#QUERY_REQUESTS}
  * @param jobEvents     {@code JobEvent}, keyed by tenant id, default {@value Topics#JOB_EVENTS}
+ * @param audit         {@code AuditRecord}, keyed by tenant id, default {@value Topics#AUDIT}
  */
 @Validated
 @ConfigurationProperties("spectra.topics")
 public record TopicProperties(
         @NotBlank @DefaultValue(Topics.QUERY_REQUESTS) String queryRequests,
-        @NotBlank @DefaultValue(Topics.JOB_EVENTS) String jobEvents) {
+        @NotBlank @DefaultValue(Topics.JOB_EVENTS) String jobEvents,
+        @NotBlank @DefaultValue(Topics.AUDIT) String audit) {
 }

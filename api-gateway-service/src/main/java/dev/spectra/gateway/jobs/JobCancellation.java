@@ -1,5 +1,7 @@
 package dev.spectra.gateway.jobs;
 
+import dev.spectra.common.audit.AuditRecord;
+import dev.spectra.common.audit.AuditTrail;
 import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
@@ -14,6 +16,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,17 +42,28 @@ public final class JobCancellation {
     private final JobQueue queue;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final AuditTrail audit;
 
-    public JobCancellation(JobStore store, JobQueue queue, Clock clock, MeterRegistry meters) {
+    /** @param audit where the cancelled job is recorded as ENDED, as every service records the endings it stores */
+    public JobCancellation(JobStore store, JobQueue queue, Clock clock, MeterRegistry meters, AuditTrail audit) {
         this.store = requireNonNull(store, "store is null");
         this.queue = requireNonNull(queue, "queue is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.meters = requireNonNull(meters, "meters is null");
+        this.audit = requireNonNull(audit, "audit is null");
     }
 
-    /** Cancels {@code job} (the caller's own, as just read); emits the job as it ended. */
-    public Mono<Job> cancel(Job job) {
+    /**
+     * Cancels {@code job} (the caller's own, as just read); emits the job as it ended.
+     *
+     * @param cancelledByClient told of the job once it is stored CANCELLED: the audit record of the client's decision
+     */
+    public Mono<Job> cancel(Job job, Consumer<Job> cancelledByClient) {
         return attempt(job, 1)
+                .doOnNext(cancelled -> {
+                    cancelledByClient.accept(cancelled);
+                    audit.record(AuditRecord.ended(cancelled, clock.instant()));
+                })
                 .flatMap(cancelled -> queue.publish(JobEvent.of(cancelled))
                         .onErrorResume(error -> {
                             // The worker then notices at its next lease renewal, within a third of its lease.
@@ -58,7 +72,8 @@ public final class JobCancellation {
                         })
                         .thenReturn(cancelled))
                 .doOnNext(cancelled -> {
-                    log.info("job cancelled by the client job={} tenant={} from={}", job.jobId(), job.tenantId(), job.status());
+                    JobSubmitter.withJobContext(job, () -> log.info("job cancelled by the client job={} tenant={} from={}",
+                            job.jobId(), job.tenantId(), job.status()));
                     meters.counter("spectra.gateway.cancellations", "from", job.status().name()).increment();
                 });
     }

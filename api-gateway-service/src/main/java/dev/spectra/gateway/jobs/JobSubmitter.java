@@ -1,5 +1,7 @@
 package dev.spectra.gateway.jobs;
 
+import dev.spectra.common.audit.AuditRecord;
+import dev.spectra.common.audit.AuditTrail;
 import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
@@ -15,12 +17,14 @@ import dev.spectra.gateway.problem.ProblemException;
 import dev.spectra.gateway.problem.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -45,6 +49,9 @@ public final class JobSubmitter {
 
     private static final Logger log = LoggerFactory.getLogger(JobSubmitter.class);
     static final String ENQUEUE_FAILED_MESSAGE = "could not enqueue";
+    /** The job's fields in structured log lines, named as the workers name them in their logging context. */
+    static final String JOB_ID = "jobId";
+    static final String TENANT_ID = "tenantId";
 
     private final JobStore store;
     private final JobQueue queue;
@@ -52,14 +59,19 @@ public final class JobSubmitter {
     private final Duration retention;
 
     private final Duration defaultMaxTimeout;
+    private final AuditTrail audit;
 
-    /** @param defaultMaxTimeout a job's longest time for a tenant whose registry entry names none */
-    public JobSubmitter(JobStore store, JobQueue queue, Clock clock, Duration retention, Duration defaultMaxTimeout) {
+    /**
+     * @param defaultMaxTimeout a job's longest time for a tenant whose registry entry names none
+     * @param audit             where a job this gateway ends (one it could not queue) is recorded as ENDED
+     */
+    public JobSubmitter(JobStore store, JobQueue queue, Clock clock, Duration retention, Duration defaultMaxTimeout, AuditTrail audit) {
         this.store = requireNonNull(store, "store is null");
         this.queue = requireNonNull(queue, "queue is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.retention = requireNonNull(retention, "retention is null");
         this.defaultMaxTimeout = requireNonNull(defaultMaxTimeout, "defaultMaxTimeout is null");
+        this.audit = requireNonNull(audit, "audit is null");
     }
 
     /**
@@ -69,7 +81,7 @@ public final class JobSubmitter {
      * tenant's maximum when it asked for none. A timeout past the tenant's maximum is a 400 naming the maximum.
      */
     public Mono<Job> submit(Tenant tenant, String sql, DeliveryOptions delivery, JobOptions options) {
-        return submit(tenant, sql, delivery, options, null, null).map(Submitted::job);
+        return submit(tenant, sql, delivery, options, null, null, submitted -> {}).map(Submitted::job);
     }
 
     /** A job as a submission left it; {@code replayed}: the idempotency key's earlier job, nothing new was recorded. */
@@ -83,10 +95,12 @@ public final class JobSubmitter {
      * when its request differs ({@code requestHash}). A job that could not be queued gives its key up again, so a
      * retry runs the query.
      *
-     * @param key null for none
+     * @param key      null for none
+     * @param recorded told of the job once it is queued (or replayed), even when the client went away meanwhile: the
+     *                 audit record of the acceptance
      */
     public Mono<Submitted> submit(Tenant tenant, String sql, DeliveryOptions delivery, JobOptions options, IdempotencyKey key,
-            String requestHash) {
+            String requestHash, Consumer<Submitted> recorded) {
         requireNonNull(delivery, "delivery is null");
         requireNonNull(options, "options is null");
         Duration maxTimeout = tenant.maxTimeoutSeconds() == null ? defaultMaxTimeout : Duration.ofSeconds(tenant.maxTimeoutSeconds());
@@ -96,15 +110,17 @@ public final class JobSubmitter {
         }
         JobOptions resolved = new JobOptions(options.name(), options.tags(),
                 options.timeout() == null ? maxTimeout : options.timeout(), options.parameters());
-        return Mono.fromFuture(() -> {
+        // The submission runs on unaffected by the client going away (a future, not a subscription of the request), in
+        // the request's context: its trace reaches the records it sends.
+        return Mono.deferContextual(context -> Mono.fromFuture(() -> {
             Instant now = now();
             Job job = Job.queued(tenant.id(), JobId.createdAt(now), sql, tenant.databaseUser(), tenant.maxConcurrentQueries(),
                     delivery, resolved, tenant.maxResultBytes(), now, retention);
             Mono<Submitted> submitted = key == null
                     ? recordAndQueue(job, store.insert(job), null).map(queued -> new Submitted(queued, false))
                     : recordOrReplay(job, key, requireNonNull(requestHash, "requestHash is null"), now);
-            return submitted.toFuture();
-        }, true);
+            return submitted.doOnNext(recorded).contextWrite(context).toFuture();
+        }, true));
     }
 
     /** How long an idempotency key holds its job. */
@@ -152,9 +168,20 @@ public final class JobSubmitter {
                     // the request, so a worker's RUNNING event for the same tenant key follows it.
                     queue.publish(JobEvent.of(job)).subscribe(null, error -> log.warn("job event not published job={} tenant={}: {}",
                             job.jobId(), job.tenantId(), error.toString()));
-                    log.info("job accepted job={} tenant={}", job.jobId(), job.tenantId());
+                    withJobContext(job, () -> log.info("job accepted job={} tenant={}", job.jobId(), job.tenantId()));
                     return job;
                 }));
+    }
+
+    /**
+     * Logs with the job's ids in the logging context, where the workers keep them, so that structured lines carry them as
+     * fields. Reactive code has no thread of its own to keep them on: they are put for the one line.
+     */
+    static void withJobContext(Job job, Runnable logging) {
+        try (MDC.MDCCloseable jobId = MDC.putCloseable(JOB_ID, job.jobId().value());
+             MDC.MDCCloseable tenantId = MDC.putCloseable(TENANT_ID, job.tenantId().value())) {
+            logging.run();
+        }
     }
 
     /** Milliseconds are plenty for job timestamps, and every client library parses them. */
@@ -172,7 +199,10 @@ public final class JobSubmitter {
                 });
         Job failed = job.endWith(JobStatus.FAILED, JobError.of(ErrorCode.INTERNAL_ERROR, ENQUEUE_FAILED_MESSAGE), now());
         return store.replace(job, failed)
-                .doOnNext(written -> log.info("job marked FAILED job={} tenant={}", job.jobId(), job.tenantId()))
+                .doOnNext(written -> {
+                    log.info("job marked FAILED job={} tenant={}", job.jobId(), job.tenantId());
+                    audit.record(AuditRecord.ended(written, clock.instant()));
+                })
                 .switchIfEmpty(Mono.fromRunnable(() -> log.warn(
                         "job changed before it could be marked FAILED job={} tenant={}", job.jobId(), job.tenantId())))
                 .onErrorResume(storeError -> {

@@ -1,5 +1,6 @@
 package dev.spectra.gateway.jobs;
 
+import dev.spectra.common.audit.AuditTrail;
 import dev.spectra.gateway.config.GatewayProperties;
 import dev.spectra.gateway.config.TableProperties;
 import dev.spectra.gateway.config.TopicProperties;
@@ -38,13 +39,14 @@ public class JobsConfiguration {
     }
 
     @Bean
-    JobSubmitter jobSubmitter(JobStore jobStore, JobQueue jobQueue, Clock clock, GatewayProperties gateway, QueriesProperties queries) {
-        return new JobSubmitter(jobStore, jobQueue, clock, gateway.jobRetention(), queries.maxTimeout());
+    JobSubmitter jobSubmitter(JobStore jobStore, JobQueue jobQueue, Clock clock, GatewayProperties gateway, QueriesProperties queries,
+            AuditTrail audit) {
+        return new JobSubmitter(jobStore, jobQueue, clock, gateway.jobRetention(), queries.maxTimeout(), audit);
     }
 
     @Bean
-    JobCancellation jobCancellation(JobStore jobStore, JobQueue jobQueue, Clock clock, MeterRegistry meters) {
-        return new JobCancellation(jobStore, jobQueue, clock, meters);
+    JobCancellation jobCancellation(JobStore jobStore, JobQueue jobQueue, Clock clock, MeterRegistry meters, AuditTrail audit) {
+        return new JobCancellation(jobStore, jobQueue, clock, meters, audit);
     }
 
     @Bean

@@ -3,6 +3,8 @@ package dev.spectra.gateway.jobs;
 import dev.spectra.common.messaging.JobEvent;
 import dev.spectra.common.messaging.JobRequested;
 import dev.spectra.gateway.config.TopicProperties;
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -20,6 +22,8 @@ import static java.util.Objects.requireNonNull;
  * which must not run anything else, so they are handed over to {@code sendScheduler} too.
  */
 public final class KafkaJobQueue implements JobQueue {
+
+    private static final ContextSnapshotFactory CONTEXT = ContextSnapshotFactory.builder().build();
 
     private final KafkaTemplate<String, String> kafka;
     private final JsonMapper jsonMapper;
@@ -44,8 +48,16 @@ public final class KafkaJobQueue implements JobQueue {
         return send(topics.jobEvents(), event.tenantId().value(), event);
     }
 
+    /**
+     * The send runs with the request's trace context as its thread's own, so that the record carries the request's
+     * {@code traceparent} header: one trace from the submission through the workers.
+     */
     private Mono<Void> send(String topic, String key, Object message) {
-        return Mono.fromFuture(() -> kafka.send(topic, key, jsonMapper.writeValueAsString(message)))
+        return Mono.deferContextual(context -> Mono.fromFuture(() -> {
+                    try (ContextSnapshot.Scope scope = CONTEXT.setThreadLocalsFrom(context)) {
+                        return kafka.send(topic, key, jsonMapper.writeValueAsString(message));
+                    }
+                }))
                 .subscribeOn(sendScheduler)
                 .publishOn(sendScheduler)
                 .then();

@@ -20,7 +20,10 @@ import org.springframework.http.codec.ServerSentEvent;
 import tools.jackson.databind.json.JsonMapper;
 import java.time.Duration;
 
+import dev.spectra.common.audit.AuditRecord;
 import dev.spectra.common.tenant.Tenant;
+import dev.spectra.gateway.audit.GatewayAudit;
+import org.springframework.web.server.ServerWebExchange;
 import dev.spectra.gateway.problem.ProblemException;
 import dev.spectra.gateway.problem.Problems;
 import dev.spectra.gateway.results.ResultReader;
@@ -62,10 +65,11 @@ public class QueryController {
     private final JobWaiter waiter;
     private final JobStatusReads statusReads;
     private final JsonMapper json;
+    private final GatewayAudit audit;
 
     public QueryController(QueryRequestReader requestReader, SqlGuard sqlGuard, JobSubmitter submitter, JobStore store,
             ResultReader resultReader, JobCancellation cancellation, JobListing listing, QueriesProperties queries,
-            JobWaiter waiter, JobStatusReads statusReads, JsonMapper json) {
+            JobWaiter waiter, JobStatusReads statusReads, JsonMapper json, GatewayAudit audit) {
         this.requestReader = requestReader;
         this.sqlGuard = sqlGuard;
         this.submitter = submitter;
@@ -77,6 +81,7 @@ public class QueryController {
         this.waiter = waiter;
         this.statusReads = statusReads;
         this.json = json;
+        this.audit = audit;
     }
 
     /**
@@ -105,15 +110,19 @@ public class QueryController {
     @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @PostMapping(path = QUERIES, consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ResponseEntity<JobStatusDocument>> submit(
-            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, ServerHttpRequest request) {
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
         return Mono.fromCallable(() -> IdempotencyKey.of(request.getHeaders().get(IdempotencyKey.HEADER)))
                 .flatMap(key -> requestReader.read(request)
+                        // Which SQL, as the client sent it, for the audit record of this request, accepted or refused.
+                        .doOnNext(query -> exchange.getAttributes().put(GatewayAudit.SQL_SHA256_ATTRIBUTE, AuditRecord.sqlFingerprint(query.sql())))
                         .flatMap(query -> sqlGuard.check(tenant.id(), query.sql(), query.options().parameters())
                                 .flatMap(guarded -> submitter.submit(tenant, guarded.text(), query.delivery(), query.options(),
-                                        key.orElse(null), query.fingerprint()))
+                                        key.orElse(null), query.fingerprint(),
+                                        recorded -> audit.accepted(exchange, recorded.job(), recorded.replayed())))
                                 .flatMap(submitted -> waiter.awaitEnd(submitted.job(), query.waiting().duration())
                                         .flatMap(latest -> latest.status().isTerminal() || !query.waiting().cancelOnTimeout()
-                                                ? Mono.just(latest) : cancelledAfterWait(latest))
+                                                ? Mono.just(latest) : cancelledAfterWait(exchange, latest))
                                         .flatMap(job -> answer(job, job.status().isTerminal() || submitted.replayed(),
                                                 query.waiting().duration().isPositive()))
                                         .map(answer -> submitted.replayed() ? answer.replayed() : answer))))
@@ -175,8 +184,8 @@ public class QueryController {
 
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
-    private Mono<Job> cancelledAfterWait(Job running) {
-        return cancellation.cancel(running)
+    private Mono<Job> cancelledAfterWait(ServerWebExchange exchange, Job running) {
+        return cancellation.cancel(running, cancelled -> audit.cancelled(exchange, cancelled))
                 // It ended on its own in the meantime: that ending is the answer.
                 .onErrorResume(ProblemException.class, conflict -> store.find(running.tenantId(), running.jobId()));
     }
@@ -296,9 +305,10 @@ public class QueryController {
     @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @PostMapping(path = QUERIES + "/{jobId}/cancel")
     public Mono<ResponseEntity<JobStatusDocument>> cancel(
-            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId,
+            ServerWebExchange exchange) {
         return ownJob(tenant, jobId)
-                .flatMap(cancellation::cancel)
+                .flatMap(job -> cancellation.cancel(job, cancelled -> audit.cancelled(exchange, cancelled)))
                 .map(job -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JobStatusDocument.of(job)));
     }
 
@@ -312,8 +322,9 @@ public class QueryController {
     @ApiResponse(responseCode = "503", description = "STORAGE_UNAVAILABLE: the job store, the queue or the results bucket did not answer; see Retry-After", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDocument.class)))
     @DeleteMapping(path = QUERIES + "/{jobId}")
     public Mono<ResponseEntity<JobStatusDocument>> delete(
-            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId) {
-        return cancel(tenant, jobId);
+            @RequestAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE) Tenant tenant, @PathVariable String jobId,
+            ServerWebExchange exchange) {
+        return cancel(tenant, jobId, exchange);
     }
 
     /** The result's manifest: its columns and chunks, with chunk 0's rows (inline) or a link per chunk. */

@@ -28,14 +28,14 @@ class StorageNamesPropertiesTest {
     @Test
     void bindsDefaultTopicNames() {
         assertThat(bind(Binding.class, TopicProperties.class))
-                .isEqualTo(new TopicProperties("spectra.query-requests", "spectra.job-events"));
+                .isEqualTo(new TopicProperties("spectra.query-requests", "spectra.job-events", "spectra.audit"));
     }
 
     @Test
     void bindsTopicNameOverrides() {
         assertThat(bind(Binding.class, TopicProperties.class,
-                "spectra.topics.query-requests=dev.requests", "spectra.topics.job-events=dev.events"))
-                .isEqualTo(new TopicProperties("dev.requests", "dev.events"));
+                "spectra.topics.query-requests=dev.requests", "spectra.topics.job-events=dev.events", "spectra.topics.audit=dev.audit"))
+                .isEqualTo(new TopicProperties("dev.requests", "dev.events", "dev.audit"));
     }
 
     @Test

@@ -10,7 +10,9 @@ import dev.spectra.common.result.ResultFormat;
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.gateway.problem.ProblemException;
+import dev.spectra.common.audit.AuditRecord;
 import dev.spectra.common.testing.MutableClock;
+import dev.spectra.common.testing.RecordingAuditTrail;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -26,7 +28,8 @@ class JobSubmitterTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00.123456789Z"));
     private final InMemoryJobStore store = new InMemoryJobStore();
     private final RecordingJobQueue queue = new RecordingJobQueue();
-    private final JobSubmitter submitter = new JobSubmitter(store, queue, clock, Duration.ofDays(7), Duration.ofMinutes(15));
+    private final RecordingAuditTrail audit = new RecordingAuditTrail();
+    private final JobSubmitter submitter = new JobSubmitter(store, queue, clock, Duration.ofDays(7), Duration.ofMinutes(15), audit);
 
     @Test
     void recordsQueuesAndAnnouncesAJob() {
@@ -72,6 +75,23 @@ class JobSubmitterTest {
                 .expectErrorSatisfies(error -> assertThat(((ProblemException) error).problem().status().value()).isEqualTo(503))
                 .verify();
         assertThat(store.all()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.QUEUED));
+        assertThat(audit.records()).as("the job did not end").isEmpty();
+    }
+
+    @Test
+    void aJobThatCouldNotBeQueuedIsMarkedFailedAndRecordedAsEnded() {
+        queue.failWith(new IllegalStateException("broker unreachable"));
+
+        StepVerifier.create(submitter.submit(ACME, "SELECT 1", DeliveryOptions.DEFAULT, JobOptions.NONE)).expectError(ProblemException.class).verify();
+
+        Job failed = store.all().getFirst();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(audit.records()).singleElement().satisfies(record -> {
+            assertThat(record.decision()).isEqualTo(AuditRecord.Decision.ENDED);
+            assertThat(record.jobId()).isEqualTo(failed.jobId());
+            assertThat(record.jobStatus()).isEqualTo(JobStatus.FAILED);
+            assertThat(record.errorCode()).isEqualTo("INTERNAL_ERROR");
+        });
     }
 
     @Test

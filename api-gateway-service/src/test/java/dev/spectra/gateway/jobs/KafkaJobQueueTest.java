@@ -37,7 +37,7 @@ class KafkaJobQueueTest {
         DefaultKafkaProducerFactory<String, String> producers = new DefaultKafkaProducerFactory<>(
                 KafkaTestUtils.producerProps(broker), new StringSerializer(), new StringSerializer());
         KafkaTemplate<String, String> kafka = new KafkaTemplate<>(producers);
-        KafkaJobQueue queue = new KafkaJobQueue(kafka, JsonMapper.builder().build(), new TopicProperties(REQUESTS, EVENTS),
+        KafkaJobQueue queue = new KafkaJobQueue(kafka, JsonMapper.builder().build(), new TopicProperties(REQUESTS, EVENTS, "audit"),
                 Schedulers.boundedElastic());
         Job job = aQueuedJob().forTenant(TenantId.of("acme")).queued();
 

@@ -1,6 +1,7 @@
 package dev.spectra.gateway.support;
 
 import dev.spectra.common.testing.MutableClock;
+import dev.spectra.common.testing.RecordingAuditTrail;
 
 import dev.spectra.common.tenant.Tenant;
 import dev.spectra.gateway.jobs.InMemoryJobStore;
@@ -43,6 +44,12 @@ public class FakeBoundaries {
     @Primary
     RecordingJobQueue recordingJobQueue() {
         return new RecordingJobQueue();
+    }
+
+    @Bean
+    @Primary
+    RecordingAuditTrail recordingAuditTrail() {
+        return new RecordingAuditTrail();
     }
 
     @Bean

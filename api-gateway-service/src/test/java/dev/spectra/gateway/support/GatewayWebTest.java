@@ -1,6 +1,7 @@
 package dev.spectra.gateway.support;
 
 import dev.spectra.common.testing.MutableClock;
+import dev.spectra.common.testing.RecordingAuditTrail;
 
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.gateway.jobs.InMemoryJobStore;
@@ -66,6 +67,8 @@ public abstract class GatewayWebTest {
     @Autowired
     protected MeterRegistry meters;
     @Autowired
+    protected RecordingAuditTrail audit;
+    @Autowired
     protected dev.spectra.gateway.events.JobEventHub events;
 
     protected Tokens tokens;
@@ -75,6 +78,7 @@ public abstract class GatewayWebTest {
         jobs.reset();
         queue.reset();
         results.reset();
+        audit.reset();
         tenants.failWith(null);
         clock.advance(Duration.ofHours(1));
         tokens = new Tokens(clock);

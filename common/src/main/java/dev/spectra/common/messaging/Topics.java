@@ -9,6 +9,8 @@ public final class Topics {
     public static final String STATEMENT_RESULTS = "spectra.statement-results";
     /** {@link JobEvent}, keyed by tenant id, for downstream pipelines. */
     public static final String JOB_EVENTS = "spectra.job-events";
+    /** {@link dev.spectra.common.audit.AuditRecord}, keyed by tenant id, for the audit trail. */
+    public static final String AUDIT = "spectra.audit";
 
     private Topics() {}
 }

@@ -12,9 +12,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param statementResults consumed: statements that finished and whose jobs are DELIVERING
  * @param jobEvents        produced: a JobEvent after every stored transition
+ * @param audit            produced: an AuditRecord for every job this worker ends
  */
 @ConfigurationProperties("spectra.topics")
 @Validated
 public record TopicsProperties(
         @DefaultValue(Topics.STATEMENT_RESULTS) @NotBlank String statementResults,
-        @DefaultValue(Topics.JOB_EVENTS) @NotBlank String jobEvents) {}
+        @DefaultValue(Topics.JOB_EVENTS) @NotBlank String jobEvents,
+        @DefaultValue(Topics.AUDIT) @NotBlank String audit) {}

@@ -4,6 +4,8 @@ import dev.spectra.common.messaging.StatementFinished;
 import dev.spectra.common.job.JobId;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.deliveryworker.config.DeliveryProperties;
+import io.micrometer.context.ContextExecutorService;
+import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -136,9 +138,14 @@ public class Deliveries implements SmartLifecycle {
         }
     }
 
+    /**
+     * A delivery's thread carries on the trace (and any other context) of the record that started it: the trace begun at
+     * the job's submission reaches the delivery's log lines and the job events it sends.
+     */
     @Override
     public void start() {
-        threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-", 0).factory());
+        threads = ContextExecutorService.wrap(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-", 0).factory()),
+                ContextSnapshotFactory.builder().build()::captureAll);
     }
 
     /** Lets running deliveries finish for a while, then interrupts them: they hand their jobs over. */

@@ -1,5 +1,7 @@
 package dev.spectra.deliveryworker.delivery;
 
+import dev.spectra.common.audit.AuditRecord;
+import dev.spectra.common.audit.AuditTrail;
 import dev.spectra.common.aws.AwsFailureClassifier;
 import dev.spectra.common.aws.Dependency;
 import dev.spectra.common.error.ErrorCode;
@@ -56,10 +58,12 @@ public class DeliveryPerformer {
     private final Clock clock;
     private final DeliveryWorkerId worker;
     private final Duration leaseDuration;
+    private final AuditTrail audit;
 
     public DeliveryPerformer(JobStore jobs, StatementResults results, ResultWriter writer, UnloadedResult unloaded,
                              RetryingCaller caller, AwsFailureClassifier classifier, JobEventPublisher events,
-                             DeliveryMetrics metrics, Clock clock, DeliveryWorkerId worker, DeliveryProperties delivery) {
+                             DeliveryMetrics metrics, Clock clock, DeliveryWorkerId worker, DeliveryProperties delivery,
+                             AuditTrail audit) {
         this.jobs = jobs;
         this.results = results;
         this.writer = writer;
@@ -71,6 +75,7 @@ public class DeliveryPerformer {
         this.clock = clock;
         this.worker = worker;
         this.leaseDuration = delivery.leaseDuration();
+        this.audit = audit;
     }
 
     public DeliveryOutcome perform(StatementFinished finished) {
@@ -237,6 +242,8 @@ public class DeliveryPerformer {
         if (written.isEmpty()) {
             return lostTo(base, "job changed while delivering; not writing " + outcome.status());
         }
+        // Every outcome stored here ends the job: SUCCEEDED or FAILED.
+        audit.record(AuditRecord.ended(written.get(), clock.instant()));
         events.publish(written.get());
         return outcome.status() == JobStatus.SUCCEEDED ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED;
     }

@@ -15,7 +15,7 @@ class TablesAndTopicsPropertiesTest {
         context.run(context -> {
             assertThat(context.getBean(TablesProperties.class)).isEqualTo(new TablesProperties("spectra-jobs"));
             assertThat(context.getBean(TopicsProperties.class))
-                    .isEqualTo(new TopicsProperties("spectra.statement-results", "spectra.job-events"));
+                    .isEqualTo(new TopicsProperties("spectra.statement-results", "spectra.job-events", "spectra.audit"));
         });
     }
 
@@ -24,11 +24,12 @@ class TablesAndTopicsPropertiesTest {
         context.withPropertyValues(
                         "spectra.tables.jobs=staging-jobs",
                         "spectra.topics.statement-results=staging.statement-results",
-                        "spectra.topics.job-events=staging.job-events")
+                        "spectra.topics.job-events=staging.job-events",
+                        "spectra.topics.audit=staging.audit")
                 .run(context -> {
                     assertThat(context.getBean(TablesProperties.class)).isEqualTo(new TablesProperties("staging-jobs"));
                     assertThat(context.getBean(TopicsProperties.class))
-                            .isEqualTo(new TopicsProperties("staging.statement-results", "staging.job-events"));
+                            .isEqualTo(new TopicsProperties("staging.statement-results", "staging.job-events", "staging.audit"));
                 });
     }
 

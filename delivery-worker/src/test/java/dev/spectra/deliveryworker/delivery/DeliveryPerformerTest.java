@@ -10,7 +10,9 @@ import dev.spectra.common.result.DeliveryOptions;
 import dev.spectra.common.result.Disposition;
 import dev.spectra.common.result.ResultFormat;
 import dev.spectra.deliveryworker.config.DeliveryProperties;
+import dev.spectra.common.audit.AuditRecord;
 import dev.spectra.common.testing.MutableClock;
+import dev.spectra.common.testing.RecordingAuditTrail;
 import dev.spectra.deliveryworker.jobs.FakeJobStore;
 import dev.spectra.deliveryworker.result.FakeResultStore;
 import dev.spectra.deliveryworker.result.ResultWriter;
@@ -59,6 +61,7 @@ class DeliveryPerformerTest {
     private final FakeJobStore jobs = new FakeJobStore();
     private final FakeStatementResults results = new FakeStatementResults();
     private final RecordingJobEventPublisher events = new RecordingJobEventPublisher();
+    private final RecordingAuditTrail audit = new RecordingAuditTrail();
     private final RecordingSleeper sleeper = new RecordingSleeper();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final FakeResultStore store = new FakeResultStore();
@@ -122,6 +125,12 @@ class DeliveryPerformerTest {
         assertThat(events.published().getFirst().status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(events.published().getFirst().version()).as("leased, then ended").isEqualTo(job.version() + 2);
         assertThat(events.published().getFirst().updatedAt()).isEqualTo(NOW);
+        assertThat(audit.records()).singleElement().satisfies(ended -> {
+            assertThat(ended.decision()).isEqualTo(AuditRecord.Decision.ENDED);
+            assertThat(ended.jobId()).isEqualTo(job.jobId());
+            assertThat(ended.jobStatus()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(ended.errorCode()).isNull();
+        });
     }
 
     @Test
@@ -138,6 +147,7 @@ class DeliveryPerformerTest {
         assertThat(jobs.stored(job)).isEqualTo(succeeded);
         assertThat(jobs.writes()).as("the lease and the outcome").hasSize(2);
         assertThat(events.published()).hasSize(1);
+        assertThat(audit.records()).as("ended once").hasSize(1);
         assertThat(results.requests()).hasSize(1);
     }
 
@@ -170,6 +180,10 @@ class DeliveryPerformerTest {
         assertThat(failed.error().message()).contains("passed 1024 bytes, the most delivered inline (disposition INLINE)");
         assertThat(results.requests()).as("pages read").hasSize(1);
         assertThat(events.published()).containsExactly(failed);
+        assertThat(audit.records()).singleElement().satisfies(ended -> {
+            assertThat(ended.jobStatus()).isEqualTo(JobStatus.FAILED);
+            assertThat(ended.errorCode()).isEqualTo(RESULT_TOO_LARGE.name());
+        });
     }
 
     @Test
@@ -405,7 +419,7 @@ class DeliveryPerformerTest {
         RetryingCaller caller = new RetryingCaller(classifier, delivery, sleeper, new SplittableRandom(1), metrics);
         JsonMapper json = JsonMapper.builder().build();
         return new DeliveryPerformer(jobs, statementResults, new ResultWriter(store, json, delivery), new UnloadedResult(store, json),
-                caller, classifier, events, metrics, clock, WORKER, delivery);
+                caller, classifier, events, metrics, clock, WORKER, delivery, audit);
     }
 
     private static StatementFinished finished(Job job) {

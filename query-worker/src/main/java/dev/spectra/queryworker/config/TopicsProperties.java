@@ -15,5 +15,6 @@ import org.springframework.validation.annotation.Validated;
 public record TopicsProperties(
         @NotBlank @DefaultValue(Topics.QUERY_REQUESTS) String queryRequests,
         @NotBlank @DefaultValue(Topics.STATEMENT_RESULTS) String statementResults,
-        @NotBlank @DefaultValue(Topics.JOB_EVENTS) String jobEvents) {
+        @NotBlank @DefaultValue(Topics.JOB_EVENTS) String jobEvents,
+        @NotBlank @DefaultValue(Topics.AUDIT) String audit) {
 }

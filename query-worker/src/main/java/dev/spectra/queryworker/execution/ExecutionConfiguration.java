@@ -1,5 +1,6 @@
 package dev.spectra.queryworker.execution;
 
+import dev.spectra.common.audit.AuditTrail;
 import dev.spectra.common.aws.AwsFailureClassifier;
 import dev.spectra.common.job.JobStore;
 import dev.spectra.queryworker.config.DataApiProperties;
@@ -52,9 +53,9 @@ public class ExecutionConfiguration {
     @Bean
     JobPerformer jobPerformer(JobStore jobStore, Warehouse warehouse, StatementRequests requests, SessionPool sessions,
             FairScheduler scheduler, JobMessages messages, AwsFailureClassifier classifier, StatementsProperties statements,
-            LeasesProperties leases, Clock clock, MeterRegistry meters) {
+            LeasesProperties leases, Clock clock, MeterRegistry meters, AuditTrail audit) {
         return new JobPerformer(jobStore, warehouse, requests, sessions, scheduler, messages, classifier, statements,
-                leases, clock, meters);
+                leases, clock, meters, audit);
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.spectra.queryworker.execution;
 
+import dev.spectra.common.audit.AuditRecord;
+import dev.spectra.common.audit.AuditTrail;
 import dev.spectra.common.aws.AwsFailureClassifier;
 import dev.spectra.common.aws.Verdict;
 import dev.spectra.common.aws.Dependency;
@@ -84,6 +86,7 @@ public final class JobPerformer {
     private final LeasesProperties leases;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final AuditTrail audit;
     private final RandomGenerator random = RandomGenerator.getDefault();
     private final AtomicInteger followed = new AtomicInteger();
     /** Long polls open at once: each holds an HTTP connection for up to {@code long-poll-wait}. */
@@ -93,7 +96,7 @@ public final class JobPerformer {
 
     public JobPerformer(JobStore jobs, Warehouse warehouse, StatementRequests requests, SessionPool sessions,
             FairScheduler scheduler, JobMessages messages, AwsFailureClassifier classifier, StatementsProperties statements,
-            LeasesProperties leases, Clock clock, MeterRegistry meters) {
+            LeasesProperties leases, Clock clock, MeterRegistry meters, AuditTrail audit) {
         this.jobs = requireNonNull(jobs, "jobs is null");
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.requests = requireNonNull(requests, "requests is null");
@@ -105,6 +108,7 @@ public final class JobPerformer {
         this.leases = requireNonNull(leases, "leases is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.meters = requireNonNull(meters, "meters is null");
+        this.audit = requireNonNull(audit, "audit is null");
         this.longPolls = new Semaphore(statements.maxLongPolls());
         Gauge.builder("spectra.statements.tracked", followed, AtomicInteger::get)
                 .description("Statements this worker is following in the warehouse")
@@ -603,6 +607,7 @@ public final class JobPerformer {
 
     private void end(Run run, JobStatus status, JobError error) throws InterruptedException {
         run.write(run.job.endWith(status, error, clock.instant()), null);
+        audit.record(AuditRecord.ended(run.job, clock.instant()));
         messages.jobChanged(run.job);
         // The code only: the warehouse's message may quote the query.
         log.info("job {} with {}", status, error.code());

@@ -3,6 +3,8 @@ package dev.spectra.queryworker.execution;
 import dev.spectra.common.job.JobTable.JobKey;
 import dev.spectra.queryworker.config.SchedulingProperties;
 import dev.spectra.queryworker.session.SessionPool;
+import io.micrometer.context.ContextExecutorService;
+import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -84,9 +86,14 @@ public final class JobThreads implements SmartLifecycle {
         return held.size();
     }
 
+    /**
+     * A job's thread carries on the trace (and any other context) of whoever started it: a request record's trace,
+     * begun at the job's submission, reaches the job's log lines and the records it sends.
+     */
     @Override
     public void start() {
-        threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("job-", 0).factory());
+        threads = ContextExecutorService.wrap(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("job-", 0).factory()),
+                ContextSnapshotFactory.builder().build()::captureAll);
     }
 
     @Override

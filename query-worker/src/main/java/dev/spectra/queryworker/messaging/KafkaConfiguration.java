@@ -1,5 +1,6 @@
 package dev.spectra.queryworker.messaging;
 
+import dev.spectra.common.audit.AuditPublisher;
 import dev.spectra.queryworker.config.LeasesProperties;
 import dev.spectra.queryworker.config.TopicsProperties;
 import dev.spectra.queryworker.execution.JobMessages;
@@ -96,6 +97,14 @@ public class KafkaConfiguration {
         ConcurrentMessageListenerContainer<String, String> container = new ConcurrentMessageListenerContainer<>(consumerFactory, properties);
         container.setBeanName("job-cancellations");
         return container;
+    }
+
+    /** Audit records of the jobs this worker ends, to {@code spectra.topics.audit} keyed by tenant, and to the {@code spectra.audit} logger. */
+    @Bean
+    AuditPublisher auditTrail(KafkaTemplate<String, String> kafkaTemplate, JsonMapper json, TopicsProperties topics, MeterRegistry meters) {
+        return new AuditPublisher(json::writeValueAsString, (key, value) -> kafkaTemplate.send(topics.audit(), key, value),
+                AuditPublisher.boundedSender(AuditPublisher.DEFAULT_QUEUE_CAPACITY),
+                outcome -> meters.counter("spectra.audit.published", "outcome", outcome).increment());
     }
 
     @Bean

@@ -226,7 +226,7 @@ class ConfigurationPropertiesTest {
     void tablesAndTopicsDefaultToTheSharedNames() {
         assertThat(bind(TablesProperties.class, "spectra.tables", Map.of())).isEqualTo(new TablesProperties("spectra-jobs"));
         assertThat(bind(TopicsProperties.class, "spectra.topics", Map.of())).isEqualTo(new TopicsProperties(
-                "spectra.query-requests", "spectra.statement-results", "spectra.job-events"));
+                "spectra.query-requests", "spectra.statement-results", "spectra.job-events", "spectra.audit"));
     }
 
     @Test
@@ -236,8 +236,9 @@ class ConfigurationPropertiesTest {
         assertThat(bind(TopicsProperties.class, "spectra.topics", Map.of(
                 "spectra.topics.query-requests", "requests",
                 "spectra.topics.statement-results", "results",
-                "spectra.topics.job-events", "events")))
-                .isEqualTo(new TopicsProperties("requests", "results", "events"));
+                "spectra.topics.job-events", "events",
+                "spectra.topics.audit", "audit")))
+                .isEqualTo(new TopicsProperties("requests", "results", "events", "audit"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.spectra.queryworker.execution;
 
+import dev.spectra.common.audit.AuditRecord;
 import dev.spectra.common.error.ErrorCode;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobStatus;
@@ -50,6 +51,7 @@ class JobExecutionTest {
         assertThat(worker.messages.statementsFinished())
                 .containsExactly(new StatementFinished(job.jobId(), ACME, stored.statementId(), 3, 30));
         assertThat(worker.messages.eventStatuses()).containsExactly(JobStatus.RUNNING, JobStatus.DELIVERING);
+        assertThat(worker.audit.records()).as("the job has not ended: its delivery worker records the ending").isEmpty();
         ExecuteStatementRequest request = worker.warehouse.executeRequests().getFirst();
         assertThat(request.sql()).isEqualTo(job.sql());
         assertThat(request.dbUser()).isEqualTo("acme_reader");
@@ -356,6 +358,13 @@ class JobExecutionTest {
         assertThat(failed.error().retryable()).isFalse();
         assertThat(worker.messages.statementsFinished()).isEmpty();
         assertThat(worker.messages.eventStatuses()).containsExactly(JobStatus.RUNNING, JobStatus.FAILED);
+        assertThat(worker.audit.records()).singleElement().satisfies(ended -> {
+            assertThat(ended.decision()).isEqualTo(AuditRecord.Decision.ENDED);
+            assertThat(ended.jobId()).isEqualTo(job.jobId());
+            assertThat(ended.tenant()).isEqualTo(AuditRecord.Tenant.verified(job.tenantId()));
+            assertThat(ended.jobStatus()).isEqualTo(JobStatus.FAILED);
+            assertThat(ended.errorCode()).isEqualTo("QUERY_FAILED");
+        });
     }
 
     @Test

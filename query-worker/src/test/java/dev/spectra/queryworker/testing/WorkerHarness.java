@@ -6,6 +6,7 @@ import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobTable.JobKey;
 import dev.spectra.common.messaging.JobRequested;
 import dev.spectra.common.testing.MutableClock;
+import dev.spectra.common.testing.RecordingAuditTrail;
 import dev.spectra.queryworker.config.LeasesProperties;
 import dev.spectra.queryworker.config.SchedulingProperties;
 import dev.spectra.queryworker.config.ResultsProperties;
@@ -43,6 +44,7 @@ public final class WorkerHarness implements AutoCloseable {
     public final FakeWarehouse warehouse;
     public final InMemoryJobStore jobs;
     public final RecordingJobMessages messages = new RecordingJobMessages();
+    public final RecordingAuditTrail audit = new RecordingAuditTrail();
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     public final String workerId;
     public final SessionPool sessions;
@@ -82,7 +84,7 @@ public final class WorkerHarness implements AutoCloseable {
         threads = new JobThreads(scheduling, meters);
         performer = new JobPerformer(jobs, this.warehouse,
                 new StatementRequests(new WarehouseProperties("spectra", null, "dev"), sessionSettings, settings.results()),
-                sessions, scheduler, messages, new AwsFailureClassifier(), statementSettings, leaseSettings, clock, meters);
+                sessions, scheduler, messages, new AwsFailureClassifier(), statementSettings, leaseSettings, clock, meters, audit);
         sweeper = new LeaseSweeper(jobs, performer, threads, platformScheduler, leaseSettings, clock, meters);
         sessions.start();
         threads.start();
