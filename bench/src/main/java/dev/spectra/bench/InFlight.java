@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class InFlight implements Scenario {
 
     /** Gauge names tried in order; {@code -Dbench.inflight.gauge=name} puts another first. */
-    static final List<String> GAUGES = List.of("spectra_statements_tracked");
+    static final List<String> GAUGES = List.of("spectra_statements_in_flight");
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(50);
     private static final Duration STATUS_POLL = Duration.ofMillis(250);
     private static final int SUBMITTERS = 8;

@@ -14,6 +14,8 @@ import dev.spectra.common.job.JobStore;
 import dev.spectra.common.job.JobTable;
 import dev.spectra.common.messaging.JobRequested;
 import dev.spectra.common.messaging.StatementFinished;
+import dev.spectra.common.metrics.DataApiCalls;
+import dev.spectra.common.metrics.JobMetrics;
 import dev.spectra.common.statement.QueryParameter;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.queryworker.config.LeasesProperties;
@@ -74,6 +76,11 @@ public final class JobPerformer {
     private static final Logger log = LoggerFactory.getLogger(JobPerformer.class);
     static final String JOB_ID = "jobId";
     static final String TENANT_ID = "tenantId";
+    /** The Data API operations this worker calls, as {@code spectra.dataapi.calls} names them. */
+    static final String EXECUTE_STATEMENT = "ExecuteStatement";
+    static final String DESCRIBE_STATEMENT = "DescribeStatement";
+    static final String LIST_STATEMENTS = "ListStatements";
+    static final String CANCEL_STATEMENT = "CancelStatement";
 
     private final JobStore jobs;
     private final Warehouse warehouse;
@@ -87,6 +94,8 @@ public final class JobPerformer {
     private final Clock clock;
     private final MeterRegistry meters;
     private final AuditTrail audit;
+    private final JobMetrics jobMetrics;
+    private final DataApiCalls dataApiCalls;
     private final RandomGenerator random = RandomGenerator.getDefault();
     private final AtomicInteger followed = new AtomicInteger();
     /** Long polls open at once: each holds an HTTP connection for up to {@code long-poll-wait}. */
@@ -109,8 +118,10 @@ public final class JobPerformer {
         this.clock = requireNonNull(clock, "clock is null");
         this.meters = requireNonNull(meters, "meters is null");
         this.audit = requireNonNull(audit, "audit is null");
+        this.jobMetrics = new JobMetrics(meters);
+        this.dataApiCalls = new DataApiCalls(meters, List.of(EXECUTE_STATEMENT, DESCRIBE_STATEMENT, LIST_STATEMENTS, CANCEL_STATEMENT));
         this.longPolls = new Semaphore(statements.maxLongPolls());
-        Gauge.builder("spectra.statements.tracked", followed, AtomicInteger::get)
+        Gauge.builder("spectra.statements.in_flight", followed, AtomicInteger::get)
                 .description("Statements this worker is following in the warehouse")
                 .register(meters);
     }
@@ -251,6 +262,12 @@ public final class JobPerformer {
     private void run(Claimed claim) {
         Job claimed = claim.job();
         Run run = new Run(claimed);
+        if (!claim.heldBefore() && claimed.status() == JobStatus.QUEUED) {
+            // Its first claim: the end of its wait in the queue, the start of its run. A job taken over from another
+            // worker was claimed before, and its run is not timed (this worker does not know when it started).
+            run.firstClaimedAt = clock.instant();
+            jobMetrics.claimed(claimed, run.firstClaimedAt);
+        }
         JobTable.JobKey key = new JobTable.JobKey(claimed.tenantId(), claimed.jobId());
         inHand.put(key, run);
         try {
@@ -303,7 +320,9 @@ public final class JobPerformer {
                 }
                 run.keepLease();
             }
-            queueWait.stop(meters.timer("spectra.jobs.queue_wait"));
+            queueWait.stop(Timer.builder("spectra.scheduler.wait")
+                    .description("Time jobs waited in this worker for their tenant's turn")
+                    .register(meters));
             if (run.takenOver && resumeStatementOfPreviousOwner(run)) {
                 return;
             }
@@ -336,7 +355,7 @@ public final class JobPerformer {
     private boolean resumeStatementOfPreviousOwner(Run run) throws InterruptedException {
         Optional<String> existing;
         try {
-            existing = untilDone("look for the job's statement", run.deadline(),
+            existing = callDataApi(LIST_STATEMENTS, "look for the job's statement", run.deadline(),
                     () -> warehouse.findStatement(StatementRequests.statementNameOf(run.job.jobId())));
         } catch (RuntimeException e) {
             log.warn("could not look for a statement the previous owner may have started ({}); starting it with the job's client token",
@@ -407,12 +426,13 @@ public final class JobPerformer {
                 if (!warm && response.sessionId() != null) {
                     lease.opened(response.sessionId());
                 }
-                meters.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", "ok").increment();
+                dataApiCalls.succeeded(EXECUTE_STATEMENT);
                 return Optional.of(new Started(statementId, lease));
             } catch (RuntimeException e) {
                 Verdict failure = warm ? classifier.classifyExecuteOnSession(e) : classifier.classify(e, Dependency.WAREHOUSE);
-                meters.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", failure.kind().name().toLowerCase()).increment();
-                if (failure.kind() == Verdict.Kind.SESSION_REFUSED && refusedSessions < 3) {
+                boolean anotherSession = failure.kind() == Verdict.Kind.SESSION_REFUSED && refusedSessions < 3;
+                dataApiCalls.failed(EXECUTE_STATEMENT, failure, anotherSession || (failure.isRetryable() && !run.pastDeadline()));
+                if (anotherSession) {
                     log.info("the warehouse refused {} ({}); the next attempt takes another session", lease, describe(e));
                     lease.discard(EvictionReason.REFUSED);
                     refusedSessions++;
@@ -482,7 +502,7 @@ public final class JobPerformer {
                 boolean longPoll = age.compareTo(statements.longPollWindow()) < 0 && longPolls.tryAcquire();
                 DescribeStatementResponse description;
                 try {
-                    description = untilDone("describe statement " + statementId, run.deadline(), () -> longPoll
+                    description = callDataApi(DESCRIBE_STATEMENT, "describe statement " + statementId, run.deadline(), () -> longPoll
                             ? warehouse.describeStatement(statementId, statements.longPollWait())
                             : warehouse.describeStatement(statementId));
                 } catch (RuntimeException lost) {
@@ -498,23 +518,27 @@ public final class JobPerformer {
                     case "FINISHED" -> {
                         endedOnSession = true;
                         step("follow").record(Duration.between(followingSince, clock.instant()));
+                        run.statementEnded(JobStatus.DELIVERING);
                         release(lease);
                         deliver(run, description);
                         return;
                     }
                     case "FAILED" -> {
                         endedOnSession = true;
+                        run.statementEnded(JobStatus.FAILED);
                         release(lease);
                         end(run, JobStatus.FAILED, JobError.of(ErrorCode.QUERY_FAILED,
                                 description.error() == null ? "the statement failed" : description.error()));
                         return;
                     }
                     case "ABORTED" -> {
+                        run.statementEnded(JobStatus.CANCELLED);
                         end(run, JobStatus.CANCELLED, JobError.of(ErrorCode.QUERY_CANCELLED, "the statement was cancelled in the warehouse"));
                         return;
                     }
                     default -> {
                         if (run.pastDeadline()) {
+                            run.statementEnded(JobStatus.TIMED_OUT);
                             run.cancelStatementOnce();
                             end(run, JobStatus.TIMED_OUT, JobError.of(ErrorCode.QUERY_TIMED_OUT,
                                     "the job ran longer than its timeout of " + run.timeout()));
@@ -583,7 +607,7 @@ public final class JobPerformer {
             log.warn("job is DELIVERING without a statement; nothing to announce");
             return;
         }
-        DescribeStatementResponse description = untilDone("describe statement " + run.job.statementId(),
+        DescribeStatementResponse description = callDataApi(DESCRIBE_STATEMENT, "describe statement " + run.job.statementId(),
                 clock.instant().plus(leases.duration()), () -> warehouse.describeStatement(run.job.statementId()));
         announce(run, run.job.rowCount() == null ? 0 : run.job.rowCount(), resultBytes(description));
     }
@@ -595,7 +619,7 @@ public final class JobPerformer {
     private void announce(Run run, long rows, long bytes) throws InterruptedException {
         Job job = run.job;
         StatementFinished message = new StatementFinished(job.jobId(), job.tenantId(), job.statementId(), rows, bytes);
-        untilDone("announce statement " + job.statementId(), clock.instant().plus(leases.deliveryGrace()), () -> {
+        untilDone("announce statement " + job.statementId(), clock.instant().plus(leases.deliveryGrace()), Dependency.WAREHOUSE, () -> {
             try {
                 messages.statementFinished(message).get(statements.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 return null;
@@ -611,13 +635,15 @@ public final class JobPerformer {
         messages.jobChanged(run.job);
         // The code only: the warehouse's message may quote the query.
         log.info("job {} with {}", status, error.code());
-        meters.counter("spectra.jobs.ended", "status", status.name(), "code", error.code()).increment();
+        jobMetrics.ended(run.job);
     }
 
     private void cancel(String statementId) {
         try {
             warehouse.cancelStatement(statementId);
+            dataApiCalls.succeeded(CANCEL_STATEMENT);
         } catch (RuntimeException e) {
+            dataApiCalls.failed(CANCEL_STATEMENT, classifier.classify(e, Dependency.WAREHOUSE), false);
             // It may have ended meanwhile; the job's ending stands either way.
             log.warn("could not cancel statement {} ({})", statementId, describe(e));
         }
@@ -635,21 +661,37 @@ public final class JobPerformer {
      * Repeats a call while it fails transiently, with capped backoff, until {@code deadline}; then the last
      * failure is thrown. A fatal failure is thrown at once.
      */
-    private <T> T untilDone(String what, Instant deadline, Callable<T> call) throws InterruptedException {
-        return untilDone(what, deadline, Dependency.WAREHOUSE, call);
+    private <T> T untilDone(String what, Instant deadline, Dependency dependency, Callable<T> call) throws InterruptedException {
+        return untilDone(what, deadline, dependency, null, call);
     }
 
-    private <T> T untilDone(String what, Instant deadline, Dependency dependency, Callable<T> call) throws InterruptedException {
+    /** A Data API call, retried as {@link #untilDone} does; each attempt is counted under {@code operation}. */
+    private <T> T callDataApi(String operation, String what, Instant deadline, Callable<T> call) throws InterruptedException {
+        return untilDone(what, deadline, Dependency.WAREHOUSE, operation, call);
+    }
+
+    /** @param dataApiOperation the Data API operation whose attempts {@code spectra.dataapi.calls} counts; null for other calls */
+    private <T> T untilDone(String what, Instant deadline, Dependency dependency, String dataApiOperation, Callable<T> call)
+            throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return call.call();
+                T answer = call.call();
+                if (dataApiOperation != null) {
+                    dataApiCalls.succeeded(dataApiOperation);
+                }
+                return answer;
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
                 RuntimeException failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
-                boolean retryable = e instanceof BrokerUnavailable || classifier.classify(failure, dependency).isRetryable();
+                Verdict verdict = classifier.classify(failure, dependency);
+                boolean retryable = e instanceof BrokerUnavailable || verdict.isRetryable();
                 Duration wait = statements.backoff().delayBefore(Math.min(attempt, 30), random);
-                if (!retryable || clock.instant().plus(wait).isAfter(deadline)) {
+                boolean retrying = retryable && !clock.instant().plus(wait).isAfter(deadline);
+                if (dataApiOperation != null) {
+                    dataApiCalls.failed(dataApiOperation, verdict, retrying);
+                }
+                if (!retrying) {
                     throw failure;
                 }
                 log.warn("could not {} ({}), attempt {}; retrying in {}", what, describe(e), attempt, readable(wait));
@@ -696,6 +738,8 @@ public final class JobPerformer {
         private Job job;
         private Instant renewAfter;
         private boolean takenOver;
+        /** When this worker claimed the job first (its wait in the queue ended); null for a job taken over. */
+        private Instant firstClaimedAt;
 
         /** The statement this run started or follows; read by the cancel listener's thread. */
         private volatile String startedStatement;
@@ -709,6 +753,13 @@ public final class JobPerformer {
 
         void started(String statementId) {
             startedStatement = statementId;
+        }
+
+        /** The statement ended; {@code next}: the job's state that follows. Timed from the first claim, when this worker made it. */
+        void statementEnded(JobStatus next) {
+            if (firstClaimedAt != null) {
+                jobMetrics.statementEnded(job, Duration.between(firstClaimedAt, clock.instant()), next);
+            }
         }
 
         /** Cancels this run's statement in the warehouse, once whoever asks first (the cancel listener or the run). */

@@ -93,6 +93,16 @@ public final class SessionPool implements SmartLifecycle {
         Gauge.builder("spectra.sessions.waiting", this, SessionPool::waiting)
                 .description("Statements waiting for a session because max-open sessions are held")
                 .register(meters);
+        Gauge.builder("spectra.sessions.hit_ratio", this, SessionPool::hitRatio)
+                .description("Share of borrows since the worker started that found a warm session; NaN before the first")
+                .register(meters);
+    }
+
+    /** Warm borrows over all borrows since the start; NaN before the first borrow. */
+    double hitRatio() {
+        double warm = warmBorrows.count();
+        double all = warm + coldBorrows.count();
+        return all == 0 ? Double.NaN : warm / all;
     }
 
     private static Counter borrowCounter(MeterRegistry meters, String outcome) {

@@ -84,6 +84,12 @@ class JobExecutionTest {
         assertThat(worker.counter("spectra.sessions.borrowed", "outcome", "cold")).isEqualTo(1);
         assertThat(worker.counter("spectra.sessions.borrowed", "outcome", "warm")).isEqualTo(1);
         assertThat(worker.gauge("spectra.sessions.open")).isEqualTo(1);
+        assertThat(worker.gauge("spectra.sessions.hit_ratio")).isEqualTo(0.5);
+    }
+
+    @Test
+    void theSessionHitRatioIsNotANumberBeforeTheFirstBorrow() {
+        assertThat(worker.gauge("spectra.sessions.hit_ratio")).isNaN();
     }
 
     @Test
@@ -365,6 +371,9 @@ class JobExecutionTest {
             assertThat(ended.jobStatus()).isEqualTo(JobStatus.FAILED);
             assertThat(ended.errorCode()).isEqualTo("QUERY_FAILED");
         });
+        assertThat(worker.counter("spectra.jobs.ended", "tenant", "acme", "status", "FAILED", "code", "QUERY_FAILED")).isEqualTo(1);
+        assertThat(worker.meters.get("spectra.jobs.run").tags("tenant", "acme", "status", "FAILED").timer().count()).isEqualTo(1);
+        assertThat(worker.meters.get("spectra.jobs.end_to_end").tags("tenant", "acme", "status", "FAILED").timer().count()).isEqualTo(1);
     }
 
     @Test
@@ -378,6 +387,8 @@ class JobExecutionTest {
         assertThat(worker.stored(job).error().code()).isEqualTo(ErrorCode.QUERY_FAILED.name());
         assertThat(worker.stored(job).error().message()).isEqualTo("syntax error at or near \"SELEC\"");
         assertThat(worker.warehouse.executeRequests()).hasSize(1);
+        assertThat(worker.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", "failed")).isEqualTo(1);
+        assertThat(worker.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", "success")).isZero();
     }
 
     @Test
@@ -396,6 +407,10 @@ class JobExecutionTest {
         assertThat(timedOut.error().message()).isEqualTo("the job ran longer than its timeout of 15m");
         assertThat(worker.warehouse.cancelled()).containsExactly(timedOut.statementId());
         assertThat(worker.counter("spectra.sessions.evicted", "reason", "abandoned")).isEqualTo(1);
+        assertThat(worker.counter("spectra.dataapi.calls", "operation", "CancelStatement", "outcome", "success")).isEqualTo(1);
+        assertThat(worker.meters.get("spectra.jobs.run").tags("status", "TIMED_OUT").timer().totalTime(java.util.concurrent.TimeUnit.SECONDS))
+                .isGreaterThan(WorkerHarness.JOB_TIMEOUT.toSeconds());
+        assertThat(worker.counter("spectra.jobs.ended", "tenant", "acme", "status", "TIMED_OUT", "code", "QUERY_TIMED_OUT")).isEqualTo(1);
     }
 
     @Test
@@ -444,6 +459,10 @@ class JobExecutionTest {
 
         assertThat(worker.warehouse.executeRequests()).hasSize(3);
         assertThat(worker.stored(job).status()).isEqualTo(JobStatus.DELIVERING);
+        assertThat(worker.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", "throttled")).isEqualTo(1);
+        assertThat(worker.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", "retried")).isEqualTo(1);
+        assertThat(worker.counter("spectra.dataapi.calls", "operation", "ExecuteStatement", "outcome", "success")).isEqualTo(1);
+        assertThat(worker.counter("spectra.dataapi.calls", "operation", "DescribeStatement", "outcome", "success")).isPositive();
     }
 
     @Test
@@ -590,6 +609,8 @@ class JobExecutionTest {
         await().until(() -> worker.stored(job).status() == JobStatus.DELIVERING);
         assertThat(worker.warehouse.executeRequests()).hasSize(1);
         assertThat(worker.counter("spectra.jobs.taken_over", "status", "RUNNING")).isEqualTo(1);
+        assertThat(worker.meters.find("spectra.jobs.queue_wait").timer()).as("claimed before, by the dead worker").isNull();
+        assertThat(worker.meters.find("spectra.jobs.run").timer()).as("this worker does not know when its run began").isNull();
     }
 
     @Test
@@ -603,6 +624,11 @@ class JobExecutionTest {
 
         await().until(() -> worker.stored(job).status() == JobStatus.DELIVERING);
         assertThat(worker.warehouse.executeRequests()).hasSize(1);
+        var queueWait = worker.meters.get("spectra.jobs.queue_wait").tag("tenant", "acme").timer();
+        assertThat(queueWait.count()).isEqualTo(1);
+        assertThat(queueWait.totalTime(java.util.concurrent.TimeUnit.SECONDS)).as("its whole wait, from its acceptance")
+                .isEqualTo(Job.FIRST_CLAIM_WITHIN.plusSeconds(1).toSeconds());
+        assertThat(worker.meters.get("spectra.jobs.run").tags("tenant", "acme", "status", "DELIVERING").timer().count()).isEqualTo(1);
     }
 
     @Test

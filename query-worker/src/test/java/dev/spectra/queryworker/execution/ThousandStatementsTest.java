@@ -49,7 +49,7 @@ class ThousandStatementsTest {
         // Past the first seconds of their lives the statements are asked about once per poll interval, not every 10 ms.
         worker.clock.advance(Duration.ofMinutes(1));
 
-        await().atMost(Duration.ofMinutes(2)).until(() -> worker.gauge("spectra.statements.tracked") == STATEMENTS);
+        await().atMost(Duration.ofMinutes(2)).until(() -> worker.gauge("spectra.statements.in_flight") == STATEMENTS);
         int platformThreadsWhileFollowing = ManagementFactory.getThreadMXBean().getThreadCount();
 
         assertThat(worker.warehouse.executeRequests()).hasSize(STATEMENTS);
@@ -61,6 +61,6 @@ class ThousandStatementsTest {
         worker.warehouse.statementIds().forEach(statementId -> worker.warehouse.finish(statementId, 1));
         await().atMost(Duration.ofMinutes(2)).until(() -> runs.stream().allMatch(Run::finished));
         assertThat(jobs).allSatisfy(job -> assertThat(worker.stored(job).status()).isEqualTo(JobStatus.DELIVERING));
-        assertThat(worker.gauge("spectra.statements.tracked")).isZero();
+        assertThat(worker.gauge("spectra.statements.in_flight")).isZero();
     }
 }

@@ -66,6 +66,17 @@ abstract class JobRequestListenerTestBase {
     private io.micrometer.core.instrument.MeterRegistry meters;
 
     @Test
+    void everyKafkaConsumerMeterNamesItsConsumerGroup() {
+        await().untilAsserted(() -> assertThat(meters.find("kafka.consumer.fetch.manager.records.lag.max").gauges())
+                .extracting(gauge -> gauge.getId().getTag("group"))
+                .contains(WORKER_GROUP)
+                .anyMatch(group -> group.startsWith("spectra-query-worker-cancellations-"))
+                .doesNotContainNull());
+        assertThat(meters.find("kafka.consumer.coordinator.assigned.partitions").gauges())
+                .allSatisfy(gauge -> assertThat(gauge.getId().getTag("group")).isNotNull());
+    }
+
+    @Test
     void runsRequestedJobAndAnnouncesTheFinishedStatement() {
         Job job = aQueuedJob().submittedAt(Instant.now()).build();
         jobs.put(job);
