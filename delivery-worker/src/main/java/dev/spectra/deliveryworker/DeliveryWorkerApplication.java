@@ -2,9 +2,11 @@ package dev.spectra.deliveryworker;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-@SpringBootApplication
+/** Kafka client meters are bound by {@code KafkaMetersConfiguration}, with the consumer group as a tag. */
+@SpringBootApplication(exclude = KafkaMetricsAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class DeliveryWorkerApplication {
 

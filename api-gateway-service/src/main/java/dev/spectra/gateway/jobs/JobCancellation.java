@@ -7,6 +7,7 @@ import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobError;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.messaging.JobEvent;
+import dev.spectra.common.metrics.JobMetrics;
 import dev.spectra.gateway.problem.ProblemException;
 import dev.spectra.gateway.problem.Problems;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,6 +44,7 @@ public final class JobCancellation {
     private final Clock clock;
     private final MeterRegistry meters;
     private final AuditTrail audit;
+    private final JobMetrics jobMetrics;
 
     /** @param audit where the cancelled job is recorded as ENDED, as every service records the endings it stores */
     public JobCancellation(JobStore store, JobQueue queue, Clock clock, MeterRegistry meters, AuditTrail audit) {
@@ -51,6 +53,7 @@ public final class JobCancellation {
         this.clock = requireNonNull(clock, "clock is null");
         this.meters = requireNonNull(meters, "meters is null");
         this.audit = requireNonNull(audit, "audit is null");
+        this.jobMetrics = new JobMetrics(meters);
     }
 
     /**
@@ -63,6 +66,7 @@ public final class JobCancellation {
                 .doOnNext(cancelled -> {
                     cancelledByClient.accept(cancelled);
                     audit.record(AuditRecord.ended(cancelled, clock.instant()));
+                    jobMetrics.ended(cancelled);
                 })
                 .flatMap(cancelled -> queue.publish(JobEvent.of(cancelled))
                         .onErrorResume(error -> {

@@ -10,6 +10,7 @@ import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.job.JobTable;
 import dev.spectra.common.messaging.JobEvent;
 import dev.spectra.common.messaging.JobRequested;
+import dev.spectra.common.metrics.JobMetrics;
 import dev.spectra.common.result.DeliveryOptions;
 import dev.spectra.common.statement.JobOptions;
 import dev.spectra.common.tenant.Tenant;
@@ -60,18 +61,21 @@ public final class JobSubmitter {
 
     private final Duration defaultMaxTimeout;
     private final AuditTrail audit;
+    private final JobMetrics jobMetrics;
 
     /**
      * @param defaultMaxTimeout a job's longest time for a tenant whose registry entry names none
      * @param audit             where a job this gateway ends (one it could not queue) is recorded as ENDED
      */
-    public JobSubmitter(JobStore store, JobQueue queue, Clock clock, Duration retention, Duration defaultMaxTimeout, AuditTrail audit) {
+    public JobSubmitter(JobStore store, JobQueue queue, Clock clock, Duration retention, Duration defaultMaxTimeout, AuditTrail audit,
+            JobMetrics jobMetrics) {
         this.store = requireNonNull(store, "store is null");
         this.queue = requireNonNull(queue, "queue is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.retention = requireNonNull(retention, "retention is null");
         this.defaultMaxTimeout = requireNonNull(defaultMaxTimeout, "defaultMaxTimeout is null");
         this.audit = requireNonNull(audit, "audit is null");
+        this.jobMetrics = requireNonNull(jobMetrics, "jobMetrics is null");
     }
 
     /**
@@ -202,6 +206,7 @@ public final class JobSubmitter {
                 .doOnNext(written -> {
                     log.info("job marked FAILED job={} tenant={}", job.jobId(), job.tenantId());
                     audit.record(AuditRecord.ended(written, clock.instant()));
+                    jobMetrics.ended(written);
                 })
                 .switchIfEmpty(Mono.fromRunnable(() -> log.warn(
                         "job changed before it could be marked FAILED job={} tenant={}", job.jobId(), job.tenantId())))

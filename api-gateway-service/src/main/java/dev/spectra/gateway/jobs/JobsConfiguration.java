@@ -1,6 +1,7 @@
 package dev.spectra.gateway.jobs;
 
 import dev.spectra.common.audit.AuditTrail;
+import dev.spectra.common.metrics.JobMetrics;
 import dev.spectra.gateway.config.GatewayProperties;
 import dev.spectra.gateway.config.TableProperties;
 import dev.spectra.gateway.config.TopicProperties;
@@ -40,8 +41,8 @@ public class JobsConfiguration {
 
     @Bean
     JobSubmitter jobSubmitter(JobStore jobStore, JobQueue jobQueue, Clock clock, GatewayProperties gateway, QueriesProperties queries,
-            AuditTrail audit) {
-        return new JobSubmitter(jobStore, jobQueue, clock, gateway.jobRetention(), queries.maxTimeout(), audit);
+            AuditTrail audit, MeterRegistry meters) {
+        return new JobSubmitter(jobStore, jobQueue, clock, gateway.jobRetention(), queries.maxTimeout(), audit, new JobMetrics(meters));
     }
 
     @Bean

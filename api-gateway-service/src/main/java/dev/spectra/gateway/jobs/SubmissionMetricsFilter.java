@@ -1,6 +1,8 @@
 package dev.spectra.gateway.jobs;
 
+import dev.spectra.common.tenant.Tenant;
 import dev.spectra.gateway.problem.ProblemWriter;
+import dev.spectra.gateway.tenant.ActiveTenantFilter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.core.Ordered;
@@ -19,8 +21,8 @@ import static java.util.Objects.requireNonNull;
  * and rate-limit filters, or the handler. It runs before all of them and reads the outcome when the
  * response is committed.
  *
- * <p>No tenant tag: the number of tenants has no bound, and each tenant would multiply every series.
- * Per-tenant accounting belongs in the job events.
+ * <p>{@code tenant} is the tenant the tenant filter admitted, so the tenant registry bounds it (a few hundred
+ * tenants, each a series per outcome it met); a submission refused before that is {@code tenant="none"}.
  */
 public final class SubmissionMetricsFilter implements WebFilter, Ordered {
 
@@ -28,6 +30,8 @@ public final class SubmissionMetricsFilter implements WebFilter, Ordered {
     public static final int ORDER = -200;
 
     private static final String SUBMISSIONS_PATH = "/v1/queries";
+    /** The {@code tenant} of a submission refused before its tenant was admitted. */
+    static final String NO_TENANT = "none";
 
     private final MeterRegistry meters;
 
@@ -39,7 +43,7 @@ public final class SubmissionMetricsFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         if (HttpMethod.POST.equals(exchange.getRequest().getMethod())
                 && SUBMISSIONS_PATH.equals(exchange.getRequest().getPath().pathWithinApplication().value())) {
-            exchange.getResponse().beforeCommit(() -> Mono.fromRunnable(() -> counter(outcome(exchange)).increment()));
+            exchange.getResponse().beforeCommit(() -> Mono.fromRunnable(() -> counter(outcome(exchange), tenant(exchange)).increment()));
         }
         return chain.filter(exchange);
     }
@@ -50,10 +54,19 @@ public final class SubmissionMetricsFilter implements WebFilter, Ordered {
                 .orElseGet(() -> HttpStatus.ACCEPTED.equals(exchange.getResponse().getStatusCode()) ? "accepted" : "other");
     }
 
-    private Counter counter(String outcome) {
+    /**
+     * The tenant the tenant filter admitted (one of the registry's), or {@value #NO_TENANT} for a submission refused
+     * before that: the header's value is never a tag, so a request cannot add series.
+     */
+    private static String tenant(ServerWebExchange exchange) {
+        Tenant tenant = exchange.getAttribute(ActiveTenantFilter.TENANT_ATTRIBUTE);
+        return tenant == null ? NO_TENANT : tenant.id().value();
+    }
+
+    private Counter counter(String outcome, String tenant) {
         return Counter.builder("spectra.gateway.submissions")
-                .description("Query submissions by outcome: accepted, or the problem code they were refused with")
-                .tag("outcome", outcome)
+                .description("Query submissions by outcome (accepted, or the problem code they were refused with) and admitted tenant")
+                .tags("outcome", outcome, "tenant", tenant)
                 .register(meters);
     }
 

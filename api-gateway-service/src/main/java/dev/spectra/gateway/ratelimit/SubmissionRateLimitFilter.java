@@ -35,15 +35,12 @@ public final class SubmissionRateLimitFilter implements WebFilter, Ordered {
 
     private final RateLimitKeyResolver keyResolver;
     private final RateLimiter limiter;
-    private final Counter limited;
+    private final MeterRegistry meters;
 
     public SubmissionRateLimitFilter(RateLimitKeyResolver keyResolver, RateLimiter limiter, MeterRegistry meters) {
         this.keyResolver = requireNonNull(keyResolver, "keyResolver is null");
         this.limiter = requireNonNull(limiter, "limiter is null");
-        // no tenant tag: tenants are unbounded, and per-tenant accounting belongs in the job events
-        this.limited = Counter.builder("spectra.gateway.rate.limited")
-                .description("Query submissions refused by the per-tenant rate limit")
-                .register(meters);
+        this.meters = requireNonNull(meters, "meters is null");
     }
 
     @Override
@@ -52,7 +49,11 @@ public final class SubmissionRateLimitFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         return keyResolver.resolve(exchange)
-                .flatMap(limiter::tryAcquire)
+                .flatMap(key -> limiter.tryAcquire(key).doOnNext(decision -> {
+                    if (!decision.allowed()) {
+                        limited(key).increment();
+                    }
+                }))
                 .defaultIfEmpty(RateLimitDecision.denied(RETRY_AFTER_FAILURE))
                 .onErrorResume(error -> {
                     log.error("rate limiter failed; refusing the request", error);
@@ -63,10 +64,20 @@ public final class SubmissionRateLimitFilter implements WebFilter, Ordered {
                         exchange.getResponse().getHeaders().set(REMAINING_HEADER, Long.toString(decision.remaining()));
                         return chain.filter(exchange);
                     }
-                    limited.increment();
                     exchange.getResponse().getHeaders().set(REMAINING_HEADER, "0");
                     return Mono.error(new ProblemException(Problems.rateLimited(decision.retryAfter())));
                 });
+    }
+
+    /**
+     * {@code tenant}: the key, which is the id of a tenant the tenant filter found in the registry, so the registry
+     * bounds the series, never a request.
+     */
+    private Counter limited(String tenant) {
+        return Counter.builder("spectra.gateway.rate.limited")
+                .description("Query submissions refused by the per-tenant rate limit, by tenant")
+                .tag("tenant", tenant)
+                .register(meters);
     }
 
     private static boolean isSubmission(ServerWebExchange exchange) {

@@ -1,6 +1,7 @@
 package dev.spectra.gateway.jobs;
 
 import dev.spectra.common.statement.JobOptions;
+import dev.spectra.common.metrics.JobMetrics;
 import dev.spectra.common.job.Job;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.result.Compression;
@@ -13,6 +14,7 @@ import dev.spectra.gateway.problem.ProblemException;
 import dev.spectra.common.audit.AuditRecord;
 import dev.spectra.common.testing.MutableClock;
 import dev.spectra.common.testing.RecordingAuditTrail;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -29,7 +31,9 @@ class JobSubmitterTest {
     private final InMemoryJobStore store = new InMemoryJobStore();
     private final RecordingJobQueue queue = new RecordingJobQueue();
     private final RecordingAuditTrail audit = new RecordingAuditTrail();
-    private final JobSubmitter submitter = new JobSubmitter(store, queue, clock, Duration.ofDays(7), Duration.ofMinutes(15), audit);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final JobSubmitter submitter = new JobSubmitter(store, queue, clock, Duration.ofDays(7), Duration.ofMinutes(15), audit,
+            new JobMetrics(meters));
 
     @Test
     void recordsQueuesAndAnnouncesAJob() {
@@ -92,6 +96,8 @@ class JobSubmitterTest {
             assertThat(record.jobStatus()).isEqualTo(JobStatus.FAILED);
             assertThat(record.errorCode()).isEqualTo("INTERNAL_ERROR");
         });
+        assertThat(meters.get("spectra.jobs.ended").tags("tenant", "acme", "status", "FAILED", "code", "INTERNAL_ERROR").counter().count())
+                .isEqualTo(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.spectra.common.job.JobId;
 import dev.spectra.common.job.JobStatus;
 import dev.spectra.common.messaging.JobEvent;
 import dev.spectra.gateway.support.GatewayWebTest;
+import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -90,6 +91,7 @@ class ListAndCancelQueriesTest extends GatewayWebTest {
     @Test
     void cancellingAQueuedJobEndsItCancelledAndTellsTheWorkers() {
         String jobId = submittedJobId("{\"sql\": \"SELECT 1\"}");
+        double endedBefore = endedCancelled();
 
         cancel(ACME, jobId).expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("CANCELLED")
@@ -99,6 +101,15 @@ class ListAndCancelQueriesTest extends GatewayWebTest {
         assertThat(stored.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(stored.lease()).isNull();
         assertThat(queue.events()).extracting(JobEvent::status).containsExactly(JobStatus.QUEUED, JobStatus.CANCELLED);
+        assertThat(endedCancelled()).as("spectra.jobs.ended, counted by the gateway that stored the end").isEqualTo(endedBefore + 1);
+        assertThat(meters.get("spectra.jobs.end_to_end").tags("tenant", ACME.value(), "status", "CANCELLED").timer().count())
+                .isPositive();
+    }
+
+    private double endedCancelled() {
+        Counter ended = meters.find("spectra.jobs.ended").tags("tenant", ACME.value(), "status", "CANCELLED", "code", "QUERY_CANCELLED")
+                .counter();
+        return ended == null ? 0 : ended.count();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.spectra.common.result.DeliveryOptions;
 import dev.spectra.common.result.Disposition;
 import dev.spectra.common.result.ResultFormat;
 import dev.spectra.gateway.support.GatewayWebTest;
+import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -229,6 +230,22 @@ class SubmitQueryTest extends GatewayWebTest {
         assertThat(count("spectra.gateway.submissions", "SQL_NOT_READ_ONLY")).isEqualTo(refusedBefore + 1);
         assertThat(count("spectra.gateway.submissions", "UNAUTHENTICATED")).isEqualTo(unauthenticatedBefore + 1);
         assertThat(meters.find("spectra.gateway.sql.guard").tag("outcome", "accepted").timer()).isNotNull();
+    }
+
+    @Test
+    void tagsSubmissionsWithTheAdmittedTenantAndNeverWithAnUnknownTenantsId() {
+        double acmeBefore = meters.find("spectra.gateway.submissions").tags("outcome", "accepted", "tenant", ACME.value())
+                .counters().stream().mapToDouble(Counter::count).sum();
+
+        submit(ACME, "{\"sql\": \"SELECT 1\"}").expectStatus().isAccepted();
+        submit(UNKNOWN, "{\"sql\": \"SELECT 1\"}").expectStatus().is4xxClientError();
+
+        assertThat(meters.get("spectra.gateway.submissions").tags("outcome", "accepted", "tenant", ACME.value()).counter().count())
+                .isEqualTo(acmeBefore + 1);
+        assertThat(meters.find("spectra.gateway.submissions").meters())
+                .as("a tenant id the registry does not know is no tag value")
+                .allSatisfy(meter -> assertThat(meter.getId().getTag("tenant")).isNotEqualTo(UNKNOWN.value()))
+                .anySatisfy(meter -> assertThat(meter.getId().getTag("tenant")).isEqualTo("none"));
     }
 
     private static void expectRequestInvalid(WebTestClient.ResponseSpec response,

@@ -68,7 +68,7 @@ class RateLimitTest extends GatewayWebTest {
     }
 
     private double limitedCount() {
-        Counter counter = meters.find("spectra.gateway.rate.limited").counter();
+        Counter counter = meters.find("spectra.gateway.rate.limited").tag("tenant", ACME.value()).counter();
         return counter == null ? 0 : counter.count();
     }
 }

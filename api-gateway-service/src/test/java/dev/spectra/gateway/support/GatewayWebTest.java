@@ -109,7 +109,6 @@ public abstract class GatewayWebTest {
     }
 
     protected double count(String meter, String outcome) {
-        Counter counter = meters.find(meter).tag("outcome", outcome).counter();
-        return counter == null ? 0 : counter.count();
+        return meters.find(meter).tag("outcome", outcome).counters().stream().mapToDouble(Counter::count).sum();
     }
 }

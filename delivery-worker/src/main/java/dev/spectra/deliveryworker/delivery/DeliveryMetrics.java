@@ -1,6 +1,10 @@
 package dev.spectra.deliveryworker.delivery;
 
 import dev.spectra.common.aws.Dependency;
+import dev.spectra.common.aws.Verdict;
+import dev.spectra.common.job.Job;
+import dev.spectra.common.metrics.DataApiCalls;
+import dev.spectra.common.metrics.JobMetrics;
 import dev.spectra.common.result.ResultSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -10,6 +14,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,7 +22,13 @@ import java.util.Map;
 @Component
 public class DeliveryMetrics {
 
+    /** The Data API operations this worker calls, as {@code spectra.dataapi.calls} names them. */
+    static final String GET_STATEMENT_RESULT = "GetStatementResult";
+    static final String GET_STATEMENT_RESULT_V2 = "GetStatementResultV2";
+
     private final MeterRegistry registry;
+    private final JobMetrics jobs;
+    private final DataApiCalls dataApiCalls;
     private final Map<DeliveryOutcome, Timer> durations = new EnumMap<>(DeliveryOutcome.class);
     private final Map<Dependency, Counter> retries = new EnumMap<>(Dependency.class);
     private final DistributionSummary resultBytes;
@@ -26,6 +37,8 @@ public class DeliveryMetrics {
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.jobs = new JobMetrics(registry);
+        this.dataApiCalls = new DataApiCalls(registry, List.of(GET_STATEMENT_RESULT, GET_STATEMENT_RESULT_V2));
         for (DeliveryOutcome outcome : DeliveryOutcome.values()) {
             durations.put(outcome, Timer.builder("spectra.delivery.duration")
                     .description("Time to handle one finished statement, from reading the job to storing its outcome")
@@ -96,5 +109,19 @@ public class DeliveryMetrics {
 
     void retried(Dependency dependency) {
         retries.get(dependency).increment();
+    }
+
+    /** This worker stored {@code ended}, the outcome of {@code delivering}: the job's delivery stage and its end. */
+    void ended(Job delivering, Job ended) {
+        jobs.deliveryEnded(delivering, ended);
+        jobs.ended(ended);
+    }
+
+    void dataApiSucceeded(String operation) {
+        dataApiCalls.succeeded(operation);
+    }
+
+    void dataApiFailed(String operation, Verdict verdict, boolean retrying) {
+        dataApiCalls.failed(operation, verdict, retrying);
     }
 }

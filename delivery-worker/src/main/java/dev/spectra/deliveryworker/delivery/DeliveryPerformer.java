@@ -244,6 +244,7 @@ public class DeliveryPerformer {
         }
         // Every outcome stored here ends the job: SUCCEEDED or FAILED.
         audit.record(AuditRecord.ended(written.get(), clock.instant()));
+        metrics.ended(base, written.get());
         events.publish(written.get());
         return outcome.status() == JobStatus.SUCCEEDED ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED;
     }

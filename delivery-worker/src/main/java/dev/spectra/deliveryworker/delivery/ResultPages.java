@@ -1,6 +1,5 @@
 package dev.spectra.deliveryworker.delivery;
 
-import dev.spectra.common.aws.Dependency;
 import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultResponse;
 import software.amazon.awssdk.services.redshiftdata.model.GetStatementResultV2Response;
 
@@ -21,24 +20,28 @@ final class ResultPages<P> implements Iterator<P> {
 
     private final String statementId;
     private final RetryingCaller caller;
+    private final String operation;
     private final BiFunction<String, String, P> fetch;
     private final Function<P, String> tokenOf;
     private boolean first = true;
     private String nextToken;
 
-    private ResultPages(String statementId, RetryingCaller caller, BiFunction<String, String, P> fetch, Function<P, String> tokenOf) {
+    private ResultPages(String statementId, RetryingCaller caller, String operation, BiFunction<String, String, P> fetch,
+            Function<P, String> tokenOf) {
         this.statementId = requireNonNull(statementId, "statementId is null");
         this.caller = requireNonNull(caller, "caller is null");
+        this.operation = requireNonNull(operation, "operation is null");
         this.fetch = fetch;
         this.tokenOf = tokenOf;
     }
 
     static ResultPages<GetStatementResultResponse> typed(StatementResults results, String statementId, RetryingCaller caller) {
-        return new ResultPages<>(statementId, caller, results::page, GetStatementResultResponse::nextToken);
+        return new ResultPages<>(statementId, caller, DeliveryMetrics.GET_STATEMENT_RESULT, results::page, GetStatementResultResponse::nextToken);
     }
 
     static ResultPages<GetStatementResultV2Response> csv(StatementResults results, String statementId, RetryingCaller caller) {
-        return new ResultPages<>(statementId, caller, results::csvPage, GetStatementResultV2Response::nextToken);
+        return new ResultPages<>(statementId, caller, DeliveryMetrics.GET_STATEMENT_RESULT_V2, results::csvPage,
+                GetStatementResultV2Response::nextToken);
     }
 
     @Override
@@ -52,7 +55,7 @@ final class ResultPages<P> implements Iterator<P> {
             throw new NoSuchElementException("no page after the last one of statement " + statementId);
         }
         String token = nextToken;
-        P page = caller.call(Dependency.WAREHOUSE, () -> fetch.apply(statementId, token));
+        P page = caller.callDataApi(operation, () -> fetch.apply(statementId, token));
         first = false;
         String next = tokenOf.apply(page);
         nextToken = next == null || next.isEmpty() ? null : next;

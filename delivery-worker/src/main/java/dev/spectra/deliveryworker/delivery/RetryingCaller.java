@@ -42,13 +42,31 @@ public class RetryingCaller {
 
     /** The call's answer; throws {@link DeliveryFailedException} once the call has failed for good. */
     public <T> T call(Dependency dependency, Supplier<T> call) {
+        return call(dependency, null, call);
+    }
+
+    /** A Data API call, as {@link #call(Dependency, Supplier)}; each attempt is counted under {@code operation}. */
+    public <T> T callDataApi(String operation, Supplier<T> call) {
+        return call(Dependency.WAREHOUSE, operation, call);
+    }
+
+    /** @param dataApiOperation the Data API operation whose attempts {@code spectra.dataapi.calls} counts; null for other calls */
+    private <T> T call(Dependency dependency, String dataApiOperation, Supplier<T> call) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return call.get();
+                T answer = call.get();
+                if (dataApiOperation != null) {
+                    metrics.dataApiSucceeded(dataApiOperation);
+                }
+                return answer;
             } catch (RuntimeException e) {
                 Verdict verdict = classifier.classify(e, dependency);
                 Failure failure = Failure.of(dependency, verdict);
-                if (!verdict.isRetryable() || attempt >= maxAttempts) {
+                boolean retrying = verdict.isRetryable() && attempt < maxAttempts;
+                if (dataApiOperation != null) {
+                    metrics.dataApiFailed(dataApiOperation, verdict, retrying);
+                }
+                if (!retrying) {
                     throw new DeliveryFailedException(failure, e);
                 }
                 Duration pause = backoff.delayBefore(attempt, jitter);

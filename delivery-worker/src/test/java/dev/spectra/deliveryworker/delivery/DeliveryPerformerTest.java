@@ -35,6 +35,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.SplittableRandom;
 
 import static dev.spectra.common.error.ErrorCode.INTERNAL_ERROR;
@@ -112,6 +113,24 @@ class DeliveryPerformerTest {
         assertThat(registry.get("spectra.delivery.result.bytes").summary().totalAmount()).isEqualTo(jobs.stored(job).result().byteCount());
         assertThat(registry.get("spectra.delivery.rows.delivered").tags("disposition", "inline", "format", "json_array").counter().count())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void recordsTheJobsDeliveryStageItsEndAndItsEndToEndTimeByTenant() {
+        Job job = jobs.save(aDeliveringJob().build());
+        results.add(job.statementId(), List.of(column("n", "int4")), page(row(Field.fromLongValue(7L))));
+        clock.advance(Duration.ofSeconds(3));
+
+        performer().perform(finished(job));
+
+        String tenant = job.tenantId().value();
+        assertThat(registry.get("spectra.jobs.delivery").tags("tenant", tenant, "status", "SUCCEEDED").timer().totalTime(TimeUnit.SECONDS))
+                .as("from the DELIVERING write to the stored outcome").isEqualTo(Duration.between(job.updatedAt(), NOW.plusSeconds(3)).toSeconds());
+        assertThat(registry.get("spectra.jobs.ended").tags("tenant", tenant, "status", "SUCCEEDED", "code", "none").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("spectra.jobs.end_to_end").tags("tenant", tenant, "status", "SUCCEEDED").timer().count()).isEqualTo(1);
+        assertThat(registry.get("spectra.dataapi.calls").tags("operation", "GetStatementResult", "outcome", "success").counter().count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -248,6 +267,10 @@ class DeliveryPerformerTest {
                 .containsExactly(tokenOfPage(0), tokenOfPage(1), tokenOfPage(1), tokenOfPage(1), tokenOfPage(2));
         assertThat(sleeper.pauses()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
         assertThat(registry.get("spectra.delivery.retries").tag("dependency", "warehouse").counter().count()).isEqualTo(2);
+        assertThat(registry.get("spectra.dataapi.calls").tags("operation", "GetStatementResult", "outcome", "throttled").counter().count())
+                .isEqualTo(2);
+        assertThat(registry.get("spectra.dataapi.calls").tags("operation", "GetStatementResult", "outcome", "success").counter().count())
+                .isEqualTo(3);
     }
 
     @Test
@@ -265,6 +288,12 @@ class DeliveryPerformerTest {
                 "the warehouse (Redshift Data API) is unavailable: The server encountered an internal error", true));
         assertThat(results.requests()).hasSize(3);
         assertThat(sleeper.pauses()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
+        assertThat(registry.get("spectra.dataapi.calls").tags("operation", "GetStatementResult", "outcome", "retried").counter().count())
+                .isEqualTo(2);
+        assertThat(registry.get("spectra.dataapi.calls").tags("operation", "GetStatementResult", "outcome", "failed").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("spectra.jobs.ended").tags("tenant", failed.tenantId().value(), "status", "FAILED", "code", "WAREHOUSE_UNAVAILABLE")
+                .counter().count()).isEqualTo(1);
     }
 
     @Test
