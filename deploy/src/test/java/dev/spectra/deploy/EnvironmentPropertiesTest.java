@@ -53,7 +53,7 @@ class EnvironmentPropertiesTest {
         List<Object> resources = set.equals(EVERY_FILE) ? everyFile() : ManifestSets.load(set).resources();
         Map<Workload, Map<String, String>> variables = environmentVariables(resources);
         List<String> unknown = new ArrayList<>();
-        variables.forEach((workload, set_) -> set_.forEach((variable, source) -> {
+        variables.forEach((workload, ofWorkload) -> ofWorkload.forEach((variable, source) -> {
             if (!JVM_VARIABLES.contains(variable) && !KNOWN.get(workload).admits(variable)) {
                 unknown.add("%s: %s (from %s) names no property of %s".formatted(workload.name, variable, source, workload.module));
             }

@@ -2,7 +2,9 @@ package dev.spectra.deploy;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -22,8 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -143,7 +147,7 @@ class KubernetesManifestsTest {
         assertThat(rendered.deployments()).extracting(deployment -> deployment.getMetadata().getName())
                 .containsExactlyInAnyOrder("spectra-gateway", "spectra-query-worker", "spectra-delivery-worker");
         assertThat(rendered.resources()).allSatisfy(resource -> {
-            if (resource instanceof io.fabric8.kubernetes.api.model.HasMetadata object && !(resource instanceof io.fabric8.kubernetes.api.model.Namespace)) {
+            if (resource instanceof HasMetadata object && !(resource instanceof Namespace)) {
                 assertThat(object.getMetadata().getNamespace()).as(object.getMetadata().getName()).isEqualTo("spectra");
             }
         });
@@ -381,7 +385,7 @@ class KubernetesManifestsTest {
                     .filter(policy -> Selectors.matches(policy.getSpec().getPodSelector(), labels))
                     .filter(policy -> policy.getSpec().getEgress() != null)
                     .flatMap(policy -> policy.getSpec().getEgress().stream())
-                    .flatMap(rule -> rule.getPorts() == null ? java.util.stream.Stream.<NetworkPolicyPort>empty() : rule.getPorts().stream())
+                    .flatMap(rule -> rule.getPorts() == null ? Stream.<NetworkPolicyPort>empty() : rule.getPorts().stream())
                     .map(port -> port.getProtocol() + "/" + port.getPort().getValue())
                     .toList();
             assertThat(egressPorts).as(deployment.getMetadata().getName()).contains("UDP/53", "TCP/53", "TCP/9092", "TCP/443");
@@ -389,7 +393,7 @@ class KubernetesManifestsTest {
     }
 
     private static List<Workload> workers() {
-        return java.util.Arrays.stream(Workload.values()).filter(Workload::isWorker).toList();
+        return Arrays.stream(Workload.values()).filter(Workload::isWorker).toList();
     }
 
     private static Container onlyContainer(Deployment deployment) {
