@@ -64,6 +64,20 @@ class EnvironmentPropertiesTest {
         assertThat(unknown).isEmpty();
     }
 
+    // Each service refuses to start with both or neither (AuthProperties, WarehouseProperties).
+    @ParameterizedTest
+    @MethodSource("dev.spectra.deploy.ManifestSets#all")
+    void eachServiceIsGivenExactlyOneOfTheSettingsItNeedsExactlyOneOf(String set) {
+        Map<Workload, Map<String, String>> variables = environmentVariables(ManifestSets.load(set).resources());
+
+        assertThat(variables.get(Workload.GATEWAY).keySet()).as("the gateway's token check")
+                .filteredOn(variable -> Set.of("SPECTRA_GATEWAY_AUTH_JWKSETURI", "SPECTRA_GATEWAY_AUTH_HMACSECRET").contains(variable))
+                .hasSize(1);
+        assertThat(variables.get(Workload.QUERY_WORKER).keySet()).as("the query worker's warehouse")
+                .filteredOn(variable -> Set.of("SPECTRA_WAREHOUSE_CLUSTERIDENTIFIER", "SPECTRA_WAREHOUSE_WORKGROUPNAME").contains(variable))
+                .hasSize(1);
+    }
+
     @Test
     void aMisspeltVariableIsRejected() {
         KnownProperties queryWorker = KNOWN.get(Workload.QUERY_WORKER);

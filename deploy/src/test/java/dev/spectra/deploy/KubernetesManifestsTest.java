@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
@@ -127,6 +128,18 @@ class KubernetesManifestsTest {
                 .hasMessageContaining("maxReplicaCout");
         assertThatThrownBy(() -> StrictManifests.parse("misspelt.yaml", scaledObject.replace("lagThreshold", "lagTreshold")))
                 .hasMessageContaining("lagTreshold");
+    }
+
+    @Test
+    void aValueOfTheWrongTypeFailsTheStrictParse() {
+        assertThatThrownBy(() -> StrictManifests.parse("mistyped.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: mistyped
+                spec:
+                  replicas: many
+                """)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicas");
     }
 
     @Test
@@ -334,6 +347,25 @@ class KubernetesManifestsTest {
             ScaledObject scaled = base.scaledObject(worker.name).orElseThrow();
             assertThat(scaled.spec().maxReplicaCount() * worker.consumersPerPod()).as(worker.name + " consumers at most")
                     .isEqualTo(Repository.partitionCount(worker.consumedTopic()));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.spectra.deploy.ManifestSets#all")
+    void theGatewayScalesOnCpuFromTwoReplicasOrPinnedToOneLocally(String set) {
+        HorizontalPodAutoscaler autoscaler = ManifestSets.load(set).named(HorizontalPodAutoscaler.class, Workload.GATEWAY.name)
+                .orElseThrow(() -> new AssertionError(set + " has no HorizontalPodAutoscaler for the gateway"));
+
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getName()).isEqualTo(Workload.GATEWAY.name);
+        assertThat(autoscaler.getSpec().getMetrics()).singleElement().satisfies(metric -> {
+            assertThat(metric.getResource().getName()).isEqualTo("cpu");
+            assertThat(metric.getResource().getTarget().getAverageUtilization()).isEqualTo(70);
+        });
+        if (set.equals(ManifestSets.LOCAL)) {
+            assertThat(autoscaler.getSpec().getMaxReplicas()).isEqualTo(1);
+        } else {
+            assertThat(autoscaler.getSpec().getMinReplicas()).isEqualTo(2);
+            assertThat(autoscaler.getSpec().getMaxReplicas()).isEqualTo(10);
         }
     }
 
