@@ -49,9 +49,9 @@ class KubernetesManifestsTest {
         List<Path> files = Manifests.manifestFiles(Repository.path("k8s")).toList();
         List<String> failures = new ArrayList<>();
         for (Path file : files) {
+            String relative = Repository.ROOT.relativize(file).toString();
             try {
-                assertThat(StrictManifests.parse(file.toString(), Repository.read(Repository.ROOT.relativize(file).toString())))
-                        .as(file.toString()).isNotEmpty();
+                assertThat(StrictManifests.parse(relative, Repository.read(relative))).as(relative).isNotEmpty();
             } catch (IllegalArgumentException | AssertionError e) {
                 failures.add(e.getMessage());
             }
