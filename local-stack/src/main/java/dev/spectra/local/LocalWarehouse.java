@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class LocalWarehouse implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalWarehouse.class);
     private static final String LOOPBACK = "127.0.0.1";
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     /** Nobody is trusted: the socket and loopback both ask for a password. */
     private static final String HOST_BASED_AUTHENTICATION = """
             local all all scram-sha-256
@@ -207,6 +209,8 @@ public final class LocalWarehouse implements AutoCloseable {
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("password_encryption", "scram-sha-256")
                     .setDataDirectoryCustomizer(directory -> writeHostBasedAuthentication(directory.toPath()))
+                    // initdb plus the first start took over the library's 10 s default once, on 2 busy cores in CI.
+                    .setPGStartupWait(STARTUP_WAIT)
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the local warehouse (PostgreSQL)", e);
