@@ -5,7 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Kafka client meters are bound by {@code KafkaMetersConfiguration}, with the consumer group as a tag. */
+/** Kafka client meters are bound by common-spring's {@code KafkaClientMetersAutoConfiguration}, with the consumer group as a tag. */
 @SpringBootApplication(exclude = KafkaMetricsAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class DeliveryWorkerApplication {

@@ -46,14 +46,17 @@ public final class JobCancellation {
     private final AuditTrail audit;
     private final JobMetrics jobMetrics;
 
-    /** @param audit where the cancelled job is recorded as ENDED, as every service records the endings it stores */
-    public JobCancellation(JobStore store, JobQueue queue, Clock clock, MeterRegistry meters, AuditTrail audit) {
+    /**
+     * @param audit where the cancelled job is recorded as ENDED, as every service records the endings it stores
+     * @param jobMetrics where its end is counted and its end-to-end time recorded, likewise
+     */
+    public JobCancellation(JobStore store, JobQueue queue, Clock clock, MeterRegistry meters, AuditTrail audit, JobMetrics jobMetrics) {
         this.store = requireNonNull(store, "store is null");
         this.queue = requireNonNull(queue, "queue is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.meters = requireNonNull(meters, "meters is null");
         this.audit = requireNonNull(audit, "audit is null");
-        this.jobMetrics = new JobMetrics(meters);
+        this.jobMetrics = requireNonNull(jobMetrics, "jobMetrics is null");
     }
 
     /**

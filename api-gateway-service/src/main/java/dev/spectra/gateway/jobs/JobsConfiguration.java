@@ -39,15 +39,22 @@ public class JobsConfiguration {
         return new KafkaJobQueue(kafka, jsonMapper, topics, Schedulers.boundedElastic());
     }
 
+    /** The job stages and endings, as every service records them: here, the jobs the gateway itself ends. */
     @Bean
-    JobSubmitter jobSubmitter(JobStore jobStore, JobQueue jobQueue, Clock clock, GatewayProperties gateway, QueriesProperties queries,
-            AuditTrail audit, MeterRegistry meters) {
-        return new JobSubmitter(jobStore, jobQueue, clock, gateway.jobRetention(), queries.maxTimeout(), audit, new JobMetrics(meters));
+    JobMetrics jobMetrics(MeterRegistry meters) {
+        return new JobMetrics(meters);
     }
 
     @Bean
-    JobCancellation jobCancellation(JobStore jobStore, JobQueue jobQueue, Clock clock, MeterRegistry meters, AuditTrail audit) {
-        return new JobCancellation(jobStore, jobQueue, clock, meters, audit);
+    JobSubmitter jobSubmitter(JobStore jobStore, JobQueue jobQueue, Clock clock, GatewayProperties gateway, QueriesProperties queries,
+            AuditTrail audit, JobMetrics jobMetrics) {
+        return new JobSubmitter(jobStore, jobQueue, clock, gateway.jobRetention(), queries.maxTimeout(), audit, jobMetrics);
+    }
+
+    @Bean
+    JobCancellation jobCancellation(JobStore jobStore, JobQueue jobQueue, Clock clock, MeterRegistry meters, AuditTrail audit,
+            JobMetrics jobMetrics) {
+        return new JobCancellation(jobStore, jobQueue, clock, meters, audit, jobMetrics);
     }
 
     @Bean

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The consumer group as a tag of a Kafka consumer's meters. Spring Boot binds every client's own metrics
  * ({@code kafka.consumer.fetch.manager.records.lag}, {@code ...coordinator.assigned.partitions}, ...) tagged with the
- * client id only; each service's {@code KafkaMetersConfiguration} adds {@code group}, so that lag and assignment sum
+ * client id only; common-spring's {@code KafkaClientMetersAutoConfiguration} adds {@code group} in every service, so that lag and assignment sum
  * by consumer group, whatever the client ids are.
  *
  * <p>The tag must be there when the meters are bound, not added afterwards by a {@code MeterFilter}: Micrometer's
