@@ -337,6 +337,21 @@ class KubernetesManifestsTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.spectra.deploy.ManifestSets#all")
+    void theQueryWorkerFleetAtItsCeilingHoldsNoMoreWarehouseConnectionsThanTheBudget(String set) {
+        Manifests manifests = ManifestSets.load(set);
+        Map<String, String> config = manifests.configMap(Workload.QUERY_WORKER.name).getData();
+        Map<String, String> defaults = Repository.applicationProperties(Workload.QUERY_WORKER.module);
+        int sessionsPerPod = Integer.parseInt(config.getOrDefault("SPECTRA_SESSIONS_MAXOPEN", defaults.get("spectra.sessions.max-open")));
+        int runningPerPod = Integer.parseInt(config.getOrDefault("SPECTRA_SCHEDULING_MAXRUNNING", defaults.get("spectra.scheduling.max-running")));
+        int ceiling = manifests.scaledObject(Workload.QUERY_WORKER.name).orElseThrow().spec().maxReplicaCount();
+
+        assertThat(ceiling * sessionsPerPod).as(set + ": " + ceiling + " pods × " + sessionsPerPod + " sessions")
+                .isLessThanOrEqualTo(Repository.warehouseConnectionBudget());
+        assertThat(runningPerPod).as(set + ": statements running per pod, each on a session").isLessThanOrEqualTo(sessionsPerPod);
+    }
+
     @Test
     void theBaseScalesEachWorkerUpToExactlyTheConsumersItsTopicsPartitionsFeed() {
         Manifests base = ManifestSets.load(ManifestSets.BASE);

@@ -20,6 +20,7 @@ final class Repository {
     // A row of DEPLOYING.md's topic table: | `spectra.query-requests` | 24 | ...
     private static final Pattern TOPIC_ROW = Pattern.compile("^\\| `(spectra\\.[\\w.-]+)` \\| (\\d+)\\b", Pattern.MULTILINE);
 
+    private static final Pattern CONNECTION_BUDGET = Pattern.compile("connection budget is\\s+(\\d+)");
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private Repository() {
@@ -45,6 +46,15 @@ final class Repository {
     }
 
     /** The partition count of a topic, as docs/DEPLOYING.md's topic table states it. */
+    /** The warehouse connections the query worker fleet may hold at most, from docs/DEPLOYING.md. */
+    static int warehouseConnectionBudget() {
+        Matcher budget = CONNECTION_BUDGET.matcher(read("docs/DEPLOYING.md"));
+        if (!budget.find()) {
+            throw new AssertionError("docs/DEPLOYING.md states no connection budget (\"connection budget is N\")");
+        }
+        return Integer.parseInt(budget.group(1));
+    }
+
     static int partitionCount(String topic) {
         Matcher row = TOPIC_ROW.matcher(read("docs/DEPLOYING.md"));
         while (row.find()) {
