@@ -9,8 +9,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -29,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The compose setup's init, run twice against an unprovisioned PostgreSQL, DynamoDB Local, S3Mock and a KRaft broker as
@@ -36,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * changes neither, and each leaves tokens the gateway's secret verifies.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ComposeProvisioningTest {
 
     private static final String HMAC_SECRET = "a-test-secret-of-at-least-thirty-two-bytes";
@@ -78,6 +83,7 @@ class ComposeProvisioningTest {
     }
 
     @Test
+    @Order(1)
     void provisionsOnceSoThatTheRegistryAndTheWarehouseAgreeAndIssuesVerifiableTokensEachRun() throws Exception {
         Path tenantsFile = ComposeProvisioning.run(environment, DemoTenant.ALL, TenantLimits.DEFAULTS);
         Map<String, String> usersAfterFirstRun = registeredUsers();
@@ -108,6 +114,7 @@ class ComposeProvisioningTest {
     }
 
     @Test
+    @Order(2)
     void createsEveryTopicAndTheResultsBucket() throws Exception {
         ComposeProvisioning.run(environment, DemoTenant.ALL, TenantLimits.DEFAULTS);
 
@@ -117,6 +124,20 @@ class ComposeProvisioningTest {
             assertThat(client.getBucketLifecycleConfiguration(request -> request.bucket(LocalS3.RESULTS_BUCKET)).rules())
                     .extracting(rule -> rule.id()).containsExactly(LocalS3.RESULTS_LIFECYCLE_RULE);
         }
+    }
+
+    /** Last: it loses the registry, as a restart of DynamoDB Local alone would. */
+    @Test
+    @Order(3)
+    void refusesAWarehouseWithTenantsWhenTheRegistryHasLostThem() {
+        try (DynamoDbClient client = LocalAws.dynamoDb(dynamoDb.endpoint())) {
+            ComposeProvisioning.run(environment, DemoTenant.ALL, TenantLimits.DEFAULTS);
+            client.deleteTable(request -> request.tableName(TenantTable.DEFAULT_NAME));
+        }
+
+        assertThatThrownBy(() -> ComposeProvisioning.run(environment, DemoTenant.ALL, TenantLimits.DEFAULTS))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("docker compose down");
     }
 
     private Map<String, String> registeredUsers() {
