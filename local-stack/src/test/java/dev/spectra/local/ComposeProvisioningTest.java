@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
@@ -51,7 +52,7 @@ class ComposeProvisioningTest {
     private EmbeddedPostgres postgres;
     private LocalDynamoDb dynamoDb;
     private LocalS3 s3;
-    private InProcessKafka kafka;
+    private EmbeddedKafkaKraftBroker kafka;
     private Map<String, String> environment;
 
     @BeforeAll
@@ -62,12 +63,15 @@ class ComposeProvisioningTest {
         dynamoDb = LocalDynamoDb.start(root.resolve("local-stack/target/runtime/native"), List.of());
         s3 = LocalS3.start(root.resolve("local-stack/target/runtime/s3mock.jar"), Files.createDirectories(data.resolve("s3")),
                 data.resolve("s3mock.log"));
-        kafka = InProcessKafka.start();
+        // No topics: init creates them, as on the compose setup's broker.
+        kafka = new EmbeddedKafkaKraftBroker(1, 1);
+        kafka.brokerProperty("auto.create.topics.enable", "false");
+        kafka.afterPropertiesSet();
         environment = new HashMap<>(Map.of(
                 "WAREHOUSE_HOST", "127.0.0.1",
                 "WAREHOUSE_PORT", String.valueOf(postgres.getPort()),
                 "WAREHOUSE_ADMINISTRATOR_PASSWORD_FILE", Files.writeString(data.resolve("administrator-password"), "trusted\n").toString(),
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.getBrokersAsString(),
                 "DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString(),
                 "S3_ENDPOINT", s3.endpoint().toString(),
                 "GATEWAY_HMAC_SECRET_FILE", Files.writeString(data.resolve("hmac-secret"), HMAC_SECRET).toString(),
@@ -76,7 +80,7 @@ class ComposeProvisioningTest {
 
     @AfterAll
     void stop() throws Exception {
-        kafka.close();
+        kafka.destroy();
         s3.close();
         dynamoDb.close();
         postgres.close();
@@ -118,9 +122,11 @@ class ComposeProvisioningTest {
     void createsEveryTopicAndTheResultsBucket() throws Exception {
         ComposeProvisioning.run(environment, DemoTenant.ALL, TenantLimits.DEFAULTS);
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()));
              S3Client client = LocalAws.s3(s3.endpoint())) {
             assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).containsAll(LocalKafka.TOPICS);
+            assertThat(admin.describeTopics(List.of(LocalKafka.TOPICS.getFirst())).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get(LocalKafka.TOPICS.getFirst()).partitions()).hasSize(LocalKafka.PARTITIONS);
             assertThat(client.getBucketLifecycleConfiguration(request -> request.bucket(LocalS3.RESULTS_BUCKET)).rules())
                     .extracting(rule -> rule.id()).containsExactly(LocalS3.RESULTS_LIFECYCLE_RULE);
         }
