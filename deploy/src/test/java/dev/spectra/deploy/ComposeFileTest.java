@@ -97,11 +97,11 @@ class ComposeFileTest {
             Workload.ofModule(service).ifPresent(workload -> {
                 seen.add(workload);
                 Map<String, String> variables = new LinkedHashMap<>();
-                compose.environment(service).keySet().forEach(variable -> variables.put(variable, PATH_OF(service) + ".environment"));
+                compose.environment(service).keySet().forEach(variable -> variables.put(variable, whereSet(service) + ".environment"));
                 for (String argument : compose.command(service)) {
                     Matcher property = Pattern.compile("^--([a-z][\\w.\\[\\]-]*)=").matcher(argument);
                     if (property.find()) {
-                        variables.put(KnownProperties.environmentForm(property.group(1)), PATH_OF(service) + ".command " + argument);
+                        variables.put(KnownProperties.environmentForm(property.group(1)), whereSet(service) + ".command " + argument);
                     }
                 }
                 unknown.addAll(ServiceEnvironment.unknown(workload, variables, READ_BY_THE_AWS_SDK));
@@ -287,7 +287,7 @@ class ComposeFileTest {
         assertThat(output).contains("1 rule files found");
     }
 
-    private static String PATH_OF(String service) {
+    private static String whereSet(String service) {
         return ComposeFile.PATH + " services." + service;
     }
 

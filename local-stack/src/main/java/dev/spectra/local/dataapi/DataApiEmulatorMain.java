@@ -29,6 +29,11 @@ import java.util.concurrent.CountDownLatch;
 public final class DataApiEmulatorMain {
 
     public static final int DEFAULT_PORT = 9500;
+    /**
+     * Sessions and active statements, as the local stack's emulator allows: each holds a PostgreSQL connection, and
+     * 64 + 64 stays under the compose setup's max_connections (200). The query worker opens at most half.
+     */
+    static final int WAREHOUSE_SESSIONS = 64;
 
     private static final Logger log = LoggerFactory.getLogger(DataApiEmulatorMain.class);
     private static final Duration WAREHOUSE_WAIT = Duration.ofSeconds(120);
@@ -55,7 +60,8 @@ public final class DataApiEmulatorMain {
             throw new IllegalStateException("the warehouse has no tenant logins: provision it first (the compose setup's init)");
         }
         DataApiSettings settings = DataApiSettings.defaults(administrator.host(), administrator.port(), passwords)
-                .withPort(Integer.parseInt(environment.getOrDefault("DATA_API_PORT", String.valueOf(DEFAULT_PORT))));
+                .withPort(Integer.parseInt(environment.getOrDefault("DATA_API_PORT", String.valueOf(DEFAULT_PORT))))
+                .withLimits(WAREHOUSE_SESSIONS, WAREHOUSE_SESSIONS);
         String spool = environment.get("DATA_API_SPOOL_DIRECTORY");
         if (spool != null && !spool.isBlank()) {
             settings = settings.withSpoolDirectory(Path.of(spool));
