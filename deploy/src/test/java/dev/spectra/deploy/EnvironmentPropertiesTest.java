@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,18 +30,6 @@ class EnvironmentPropertiesTest {
     /** Every manifest and patch file under k8s/, together: a variable any of them sets. */
     private static final String EVERY_FILE = "k8s";
 
-    /** Read by the JVM, not by Spring. */
-    private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
-
-    private static final Map<Workload, KnownProperties> KNOWN = new EnumMap<>(Workload.class);
-
-    @BeforeAll
-    static void readTheServicesProperties() {
-        for (Workload workload : Workload.values()) {
-            KNOWN.put(workload, KnownProperties.of(workload));
-        }
-    }
-
     static Stream<String> sets() {
         return Stream.of(EVERY_FILE, ManifestSets.LOCAL, ManifestSets.AWS);
     }
@@ -53,11 +40,7 @@ class EnvironmentPropertiesTest {
         List<Object> resources = set.equals(EVERY_FILE) ? everyFile() : ManifestSets.load(set).resources();
         Map<Workload, Map<String, String>> variables = environmentVariables(resources);
         List<String> unknown = new ArrayList<>();
-        variables.forEach((workload, ofWorkload) -> ofWorkload.forEach((variable, source) -> {
-            if (!JVM_VARIABLES.contains(variable) && !KNOWN.get(workload).admits(variable)) {
-                unknown.add("%s: %s (from %s) names no property of %s".formatted(workload.name, variable, source, workload.module));
-            }
-        }));
+        variables.forEach((workload, ofWorkload) -> unknown.addAll(ServiceEnvironment.unknown(workload, ofWorkload, Set.of())));
 
         assertThat(variables).as("services given an environment").containsOnlyKeys(Workload.values());
         assertThat(variables.get(Workload.GATEWAY)).containsKeys("SPECTRA_GATEWAY_QUERIES_PAGETOKENSECRET", "SPRING_KAFKA_BOOTSTRAPSERVERS");
@@ -80,7 +63,7 @@ class EnvironmentPropertiesTest {
 
     @Test
     void aMisspeltVariableIsRejected() {
-        KnownProperties queryWorker = KNOWN.get(Workload.QUERY_WORKER);
+        KnownProperties queryWorker = ServiceEnvironment.knownProperties(Workload.QUERY_WORKER);
 
         assertThat(queryWorker.admits("SPECTRA_AWS_REGION")).isTrue();
         assertThat(queryWorker.admits("SPECTRA_AWS_REGON")).isFalse();
@@ -89,14 +72,14 @@ class EnvironmentPropertiesTest {
 
     @Test
     void aPropertyOfAnotherServiceIsRejected() {
-        assertThat(KNOWN.get(Workload.QUERY_WORKER).admits("SPECTRA_WAREHOUSE_DATABASE")).isTrue();
-        assertThat(KNOWN.get(Workload.GATEWAY).admits("SPECTRA_WAREHOUSE_DATABASE")).isFalse();
-        assertThat(KNOWN.get(Workload.DELIVERY_WORKER).admits("SPECTRA_GATEWAY_QUERIES_PAGETOKENSECRET")).isFalse();
+        assertThat(ServiceEnvironment.knownProperties(Workload.QUERY_WORKER).admits("SPECTRA_WAREHOUSE_DATABASE")).isTrue();
+        assertThat(ServiceEnvironment.knownProperties(Workload.GATEWAY).admits("SPECTRA_WAREHOUSE_DATABASE")).isFalse();
+        assertThat(ServiceEnvironment.knownProperties(Workload.DELIVERY_WORKER).admits("SPECTRA_GATEWAY_QUERIES_PAGETOKENSECRET")).isFalse();
     }
 
     @Test
     void aMapPropertyAdmitsAnyKeyButNoEmptyOne() {
-        KnownProperties deliveryWorker = KNOWN.get(Workload.DELIVERY_WORKER);
+        KnownProperties deliveryWorker = ServiceEnvironment.knownProperties(Workload.DELIVERY_WORKER);
 
         assertThat(deliveryWorker.admits("SPECTRA_AWS_ENDPOINTS_REDSHIFTDATA")).isTrue();
         assertThat(deliveryWorker.admits("SPECTRA_AWS_APICALLATTEMPTTIMEOUT_S3")).isTrue();
@@ -106,7 +89,7 @@ class EnvironmentPropertiesTest {
 
     @Test
     void onlyTheCanonicalFormOfADashedPropertyIsAdmitted() {
-        KnownProperties gateway = KNOWN.get(Workload.GATEWAY);
+        KnownProperties gateway = ServiceEnvironment.knownProperties(Workload.GATEWAY);
 
         assertThat(gateway.admits("SPECTRA_GATEWAY_QUERIES_PAGETOKENSECRET")).isTrue();
         assertThat(gateway.admits("SPECTRA_GATEWAY_QUERIES_PAGE_TOKEN_SECRET")).isFalse();
@@ -115,16 +98,16 @@ class EnvironmentPropertiesTest {
     @Test
     void eachServiceKnowsItsOwnPropertiesBootsAndTheAwsOnes() {
         for (Workload workload : Workload.values()) {
-            KnownProperties known = KNOWN.get(workload);
+            KnownProperties known = ServiceEnvironment.knownProperties(workload);
             for (String property : List.of("server.port", "management.server.port", "spring.kafka.bootstrap-servers",
                     "spring.kafka.producer.properties", "spectra.aws.region", "spectra.aws.s3-path-style", "spectra.aws.endpoints",
                     "spectra.tables.jobs", "spectra.topics.job-events")) {
                 assertThat(known.knows(property)).as(known + " knows " + property).isTrue();
             }
         }
-        assertThat(KNOWN.get(Workload.GATEWAY).knows("spectra.gateway.queries.page-token-secret")).isTrue();
-        assertThat(KNOWN.get(Workload.QUERY_WORKER).knows("spectra.results.unload-iam-role")).isTrue();
-        assertThat(KNOWN.get(Workload.DELIVERY_WORKER).knows("spectra.delivery.upload-part-size")).isTrue();
+        assertThat(ServiceEnvironment.knownProperties(Workload.GATEWAY).knows("spectra.gateway.queries.page-token-secret")).isTrue();
+        assertThat(ServiceEnvironment.knownProperties(Workload.QUERY_WORKER).knows("spectra.results.unload-iam-role")).isTrue();
+        assertThat(ServiceEnvironment.knownProperties(Workload.DELIVERY_WORKER).knows("spectra.delivery.upload-part-size")).isTrue();
     }
 
     /** Each service's variables, with where each is set; several documents of one name add up (a base and its patches). */

@@ -29,6 +29,11 @@ enum Workload {
                 .orElseThrow(() -> new AssertionError("no service is deployed as " + name));
     }
 
+    /** The service a module builds: docker-compose.yml names its services after their modules. */
+    static Optional<Workload> ofModule(String module) {
+        return Arrays.stream(values()).filter(workload -> workload.module.equals(module)).findFirst();
+    }
+
     boolean isWorker() {
         return consumedTopicProperty != null;
     }

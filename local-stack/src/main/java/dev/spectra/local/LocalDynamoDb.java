@@ -64,21 +64,41 @@ public final class LocalDynamoDb implements AutoCloseable {
         }
         LocalDynamoDb dynamoDb = new LocalDynamoDb(server, URI.create("http://127.0.0.1:" + port));
         try (DynamoDbClient client = LocalAws.dynamoDb(dynamoDb.endpoint)) {
-            client.createTable(JobTable.createTable(JobTable.DEFAULT_NAME));
-            client.updateTimeToLive(UpdateTimeToLiveRequest.builder()
-                    .tableName(JobTable.DEFAULT_NAME)
-                    .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(JobTable.EXPIRES_AT).enabled(true).build())
-                    .build());
-            client.createTable(TenantTable.createTable(TenantTable.DEFAULT_NAME));
-            for (Tenant tenant : tenants) {
-                client.putItem(TenantTable.put(TenantTable.DEFAULT_NAME, tenant));
-            }
+            createTablesIfAbsent(client);
+            register(client, tenants);
         } catch (RuntimeException e) {
             dynamoDb.close();
             throw e;
         }
         log.info("DynamoDB Local ready on {}: tables {} and {}", dynamoDb.endpoint, JobTable.DEFAULT_NAME, TenantTable.DEFAULT_NAME);
         return dynamoDb;
+    }
+
+    /**
+     * The job table (with its time to live) and the tenant registry, as a deployment declares them; a table that exists
+     * is left as it is, so that a compose setup's init can run on every start. Returns whether the registry was new.
+     */
+    static boolean createTablesIfAbsent(DynamoDbClient client) {
+        List<String> existing = client.listTables().tableNames();
+        if (!existing.contains(JobTable.DEFAULT_NAME)) {
+            client.createTable(JobTable.createTable(JobTable.DEFAULT_NAME));
+            client.updateTimeToLive(UpdateTimeToLiveRequest.builder()
+                    .tableName(JobTable.DEFAULT_NAME)
+                    .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(JobTable.EXPIRES_AT).enabled(true).build())
+                    .build());
+        }
+        if (existing.contains(TenantTable.DEFAULT_NAME)) {
+            return false;
+        }
+        client.createTable(TenantTable.createTable(TenantTable.DEFAULT_NAME));
+        return true;
+    }
+
+    /** Writes the tenants' registry entries, replacing any of the same tenant. */
+    static void register(DynamoDbClient client, List<Tenant> tenants) {
+        for (Tenant tenant : tenants) {
+            client.putItem(TenantTable.put(TenantTable.DEFAULT_NAME, tenant));
+        }
     }
 
     public URI endpoint() {

@@ -48,15 +48,21 @@ public final class LocalS3 implements AutoCloseable {
         try {
             process.awaitReady(endpoint, response -> response.statusCode() == 200, Duration.ofSeconds(60));
             try (S3Client s3 = LocalAws.s3(endpoint)) {
-                s3.createBucket(request -> request.bucket(RESULTS_BUCKET));
-                s3.putBucketLifecycleConfiguration(request -> request.bucket(RESULTS_BUCKET)
-                        .lifecycleConfiguration(resultsLifecycle()));
+                createResultsBucketIfAbsent(s3);
             }
         } catch (RuntimeException e) {
             process.close();
             throw e;
         }
         return new LocalS3(process, endpoint);
+    }
+
+    /** The results bucket with its lifecycle rule; an existing bucket only gets the rule (again). */
+    static void createResultsBucketIfAbsent(S3Client s3) {
+        if (s3.listBuckets().buckets().stream().noneMatch(bucket -> bucket.name().equals(RESULTS_BUCKET))) {
+            s3.createBucket(request -> request.bucket(RESULTS_BUCKET));
+        }
+        s3.putBucketLifecycleConfiguration(request -> request.bucket(RESULTS_BUCKET).lifecycleConfiguration(resultsLifecycle()));
     }
 
     /** Objects under {@code tenant=} expire {@link #RESULTS_EXPIRE_AFTER_DAYS} days after they were written. */

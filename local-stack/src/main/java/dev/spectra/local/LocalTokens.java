@@ -42,6 +42,14 @@ public final class LocalTokens {
         return new LocalTokens(Base64.getUrlEncoder().withoutPadding().encodeToString(key));
     }
 
+    /** Tokens signed with a key drawn elsewhere: a compose setup's, which its gateway reads from the same file. */
+    public static LocalTokens withKey(String secret) {
+        if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+            throw new IllegalArgumentException("an HS256 key needs at least 32 bytes");
+        }
+        return new LocalTokens(secret);
+    }
+
     /** The gateway's HMAC secret: its UTF-8 bytes are the key. */
     public String secret() {
         return secret;

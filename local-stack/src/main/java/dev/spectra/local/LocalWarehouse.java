@@ -126,7 +126,8 @@ public final class LocalWarehouse implements AutoCloseable {
         EmbeddedPostgres postgres = startCluster(dataDirectory, binaryCache, administratorPassword);
         try {
             yieldTheCpuToTheServices(dataDirectory);
-            Map<String, String> passwords = seed(postgres, provisioning);
+            Map<String, String> passwords = provision(postgres.getPostgresDatabase(), postgres.getDatabase(ADMINISTRATOR, DATABASE),
+                    provisioning);
             writeAdministratorFile(administratorFile, postgres.getPort(), administratorPassword);
             log.info("Warehouse ready: PostgreSQL on port {}, database {}, {} tenant users; administrator in {}",
                     postgres.getPort(), DATABASE, passwords.size(), administratorFile);
@@ -219,8 +220,30 @@ public final class LocalWarehouse implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> seed(EmbeddedPostgres postgres, TenantProvisioning provisioning) {
-        try (Connection server = postgres.getPostgresDatabase().getConnection(); Statement sql = server.createStatement()) {
+    /**
+     * Whether {@link #provision} already ran on this server: its tenant group exists. A compose setup's provisioning
+     * runs on every {@code docker compose up} and must leave a provisioned warehouse as it is.
+     */
+    static boolean isProvisioned(DataSource server) {
+        try (Connection connection = server.getConnection();
+             var statement = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            statement.setString(1, TENANT_GROUP);
+            try (var rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not ask the warehouse whether it is provisioned", e);
+        }
+    }
+
+    /**
+     * Creates the warehouse database, the tenant group, {@code sales} with its policies and rows, and a login per tenant
+     * with a fresh password, as the administrator: {@code server} connects to the {@code postgres} database,
+     * {@code warehouse} to {@value #DATABASE} once it exists. The embedded warehouse and a compose setup's PostgreSQL
+     * are provisioned by this one method. Returns each database user's password.
+     */
+    static Map<String, String> provision(DataSource server, DataSource warehouseDatabase, TenantProvisioning provisioning) {
+        try (Connection connection = server.getConnection(); Statement sql = connection.createStatement()) {
             sql.execute("CREATE DATABASE " + DATABASE);
             sql.execute("CREATE ROLE " + TENANT_GROUP + " NOLOGIN");
             // Nobody but the group may connect, and only to the warehouse database.
@@ -234,8 +257,7 @@ public final class LocalWarehouse implements AutoCloseable {
 
         Map<String, String> passwords = new LinkedHashMap<>();
         TenantLimits limits = provisioning.limits();
-        try (Connection warehouse = postgres.getDatabase(ADMINISTRATOR, DATABASE).getConnection();
-             Statement sql = warehouse.createStatement()) {
+        try (Connection warehouse = warehouseDatabase.getConnection(); Statement sql = warehouse.createStatement()) {
             sql.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
             sql.execute("GRANT USAGE ON SCHEMA public TO " + TENANT_GROUP);
             sql.execute("""
@@ -274,6 +296,38 @@ public final class LocalWarehouse implements AutoCloseable {
             sql.execute("ANALYZE sales");
         } catch (SQLException e) {
             throw new IllegalStateException("could not seed the warehouse", e);
+        }
+        return passwords;
+    }
+
+    /**
+     * Gives every tenant login a fresh random password and returns them: what Redshift's GetClusterCredentials does for
+     * the real Data API, done once when a Data API emulator of its own starts against a warehouse that someone else
+     * {@link #provision provisioned} (a compose setup's init), so that no tenant's password is ever written down.
+     * {@code warehouseDatabase} connects as the administrator.
+     */
+    public static Map<String, String> issueTenantPasswords(DataSource warehouseDatabase) {
+        Map<String, String> passwords = new LinkedHashMap<>();
+        try (Connection connection = warehouseDatabase.getConnection(); Statement sql = connection.createStatement()) {
+            List<String> users = new java.util.ArrayList<>();
+            try (var rows = sql.executeQuery("SELECT member.rolname FROM pg_auth_members m"
+                    + " JOIN pg_roles member ON member.oid = m.member JOIN pg_roles tenants ON tenants.oid = m.roleid"
+                    + " WHERE tenants.rolname = '" + TENANT_GROUP + "' AND member.rolcanlogin ORDER BY 1")) {
+                while (rows.next()) {
+                    users.add(rows.getString(1));
+                }
+            }
+            for (String user : users) {
+                // the name goes into SQL text: only the opaque names provisioning draws
+                if (!user.matches("u[0-9a-f]{24}")) {
+                    throw new IllegalStateException("not a tenant login provisioning drew: " + user);
+                }
+                String password = randomPassword();
+                sql.execute("ALTER ROLE " + user + " PASSWORD '" + password + "'");
+                passwords.put(user, password);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not issue the tenants' warehouse passwords", e);
         }
         return passwords;
     }

@@ -117,13 +117,22 @@ public final class DataApiEmulator implements AutoCloseable {
     }
 
     public static DataApiEmulator start(DataApiSettings settings) {
+        return start(settings, InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * As {@link #start(DataApiSettings)}, listening on {@code bindAddress}: the emulator's own container
+     * ({@link DataApiEmulatorMain}) listens on every interface, since its clients are in other containers.
+     */
+    public static DataApiEmulator start(DataApiSettings settings, InetAddress bindAddress) {
         requireNonNull(settings, "settings is null");
+        requireNonNull(bindAddress, "bindAddress is null");
         Clock clock = Clock.systemUTC();
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
+            server = HttpServer.create(new InetSocketAddress(bindAddress, settings.port()), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + settings.port(), e);
+            throw new UncheckedIOException("cannot listen on " + bindAddress.getHostAddress() + ":" + settings.port(), e);
         }
         String threadPrefix = "data-api-" + server.getAddress().getPort() + "-";
         ResultSpoolDirectory spool = ResultSpoolDirectory.create(settings.spoolDirectory());
