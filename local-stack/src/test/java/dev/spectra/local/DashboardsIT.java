@@ -65,7 +65,9 @@ class DashboardsIT {
 
     @BeforeAll
     void startTheStackAndPrometheus() {
-        assumeTrue(LocalPrometheus.installed().isPresent(), "prometheus is not on the PATH: install Debian's prometheus package (./spectra test does)");
+        if (LocalPrometheus.installed().isEmpty()) {
+            return; // the test skips, saying why: a skip in @BeforeAll would be reported as no test at all
+        }
         Path root = TestRepository.root();
         LocalStackSettings settings = new LocalStackSettings(root, root.resolve("local-stack/target/it-dashboards"), FreePorts.next());
         stack = LocalStack.start(settings);
@@ -85,6 +87,7 @@ class DashboardsIT {
 
     @Test
     void everyPanelOfEveryDashboardReturnsDataFromARunningStack() {
+        assumeTrue(prometheus != null, "prometheus is not on the PATH: install Debian's prometheus package (./spectra test does)");
         List<Query> queries = GrafanaDashboards.allQueries();
         assertThat(queries).isNotEmpty();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
@@ -124,6 +127,8 @@ class DashboardsIT {
 
         await().atMost(JOB_DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> "RUNNING".equals(gateway.status(acme, ACME, slow).text("status")));
+        // Cancelled under its worker, the job also gives the failure panels their series: the worker's compare-and-set
+        // on it is refused (a DynamoDB PutItem client_error) and it stops following it (ended_elsewhere).
         assertThat(gateway.post(acme, ACME, "/v1/queries/" + slow + "/cancel").status()).isEqualTo(200);
 
         assertThat(awaitEnd(acme, ACME, succeeding.get(0))).isEqualTo("SUCCEEDED");
