@@ -3,6 +3,7 @@ package dev.spectra.local;
 import dev.spectra.common.tenant.TenantId;
 import dev.spectra.local.GatewayClient.Answer;
 import dev.spectra.local.GrafanaDashboards.Query;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,7 +106,7 @@ class DashboardsIT {
                 withoutData.putAll(queriesWithoutData(queries));
                 return withoutData.isEmpty();
             });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException stillWithoutData) {
             // reported below, naming each panel
         }
         List<String> failures = new ArrayList<>();
