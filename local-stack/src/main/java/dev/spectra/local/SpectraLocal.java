@@ -41,6 +41,12 @@ public final class SpectraLocal {
             System.out.println(Options.USAGE);
             return;
         }
+        if (options.withPrometheus() && LocalPrometheus.installed().isEmpty()) {
+            System.err.println("spectra local: --with-prometheus needs " + LocalPrometheus.PROGRAM
+                    + " on the PATH, and it is not there (Debian: apt-get install prometheus)");
+            System.exit(2);
+            return;
+        }
 
         Path root = Path.of(System.getProperty("spectra.local.repository-root", ".")).toAbsolutePath().normalize();
         Path state = Path.of(System.getProperty("spectra.local.state-directory", root.resolve(".spectra/local").toString()));
@@ -56,12 +62,27 @@ public final class SpectraLocal {
             System.exit(1);
             return;
         }
+        LocalPrometheus prometheus = null;
+        if (options.withPrometheus()) {
+            try {
+                prometheus = LocalPrometheus.start(settings, stack.managementEndpoints());
+            } catch (RuntimeException e) {
+                log.error("Prometheus did not start: {}", e.getMessage());
+                stack.close();
+                System.exit(1);
+                return;
+            }
+        }
+        LocalPrometheus startedPrometheus = prometheus;
         double seconds = (System.nanoTime() - startedAt) / 1e9;
 
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
                 System.out.println(System.lineSeparator() + "Stopping the local stack...");
+                if (startedPrometheus != null) {
+                    startedPrometheus.close();
+                }
                 stack.close();
                 deleteQuietly(tenantsFile);
                 System.out.println("Stopped.");
@@ -82,7 +103,7 @@ public final class SpectraLocal {
             tokens.put(tenant, stack.tokens().tokenFor(tenant.id()));
         }
         writeTenantsFile(tenantsFile, stack.gatewayUrl().toString(), tokens);
-        printReady(System.out, stack, tokens, tenantsFile, seconds);
+        printReady(System.out, stack, startedPrometheus, tokens, tenantsFile, seconds);
         // The stack's threads keep the JVM alive; a signal ends it.
     }
 
@@ -105,7 +126,8 @@ public final class SpectraLocal {
         }
     }
 
-    private static void printReady(PrintStream out, LocalStack stack, Map<DemoTenant, String> tokens, Path tenantsFile, double seconds) {
+    private static void printReady(PrintStream out, LocalStack stack, LocalPrometheus prometheus, Map<DemoTenant, String> tokens,
+                                   Path tenantsFile, double seconds) {
         String gateway = stack.gatewayUrl().toString();
         out.println();
         out.printf("Spectra is ready in %.1f s%n", seconds);
@@ -116,6 +138,12 @@ public final class SpectraLocal {
         // Each service's management port, never the gateway's API port: that one serves no /actuator.
         out.println("  Metrics:  each service's management port (health and probes beside it: /actuator/health/readiness)");
         new TreeMap<>(stack.managementEndpoints()).forEach((service, uri) -> out.printf("    %-20s %s/prometheus%n", service, uri));
+        if (prometheus != null) {
+            out.println("  Prometheus: " + prometheus.url() + " (scraping every service every " + LocalPrometheus.SCRAPE_INTERVAL.toSeconds()
+                    + " s, with deploy/prometheus/alerts.yml; dashboards for it in deploy/grafana/dashboards)");
+        } else {
+            out.println("  Prometheus: not started (--with-prometheus starts one scraping these, when prometheus is on the PATH)");
+        }
         out.println("  Logs:     " + stack.logDirectory());
         out.println();
         out.println("Try it:");
@@ -137,14 +165,16 @@ public final class SpectraLocal {
         }
     }
 
-    record Options(int gatewayPort, boolean help) {
+    record Options(int gatewayPort, boolean withPrometheus, boolean help) {
 
         static final String USAGE = """
-                usage: ./spectra local [--port N]
-                  --port N   the gateway's port on localhost (default 8080)""";
+                usage: ./spectra local [--port N] [--with-prometheus]
+                  --port N             the gateway's port on localhost (default 8080)
+                  --with-prometheus    also start prometheus (from the PATH) scraping every service""";
 
         static Options parse(String[] args) {
             int port = DEFAULT_GATEWAY_PORT;
+            boolean withPrometheus = false;
             boolean help = false;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -152,13 +182,15 @@ public final class SpectraLocal {
                     help = true;
                 } else if (arg.equals("--port") && i + 1 < args.length) {
                     port = parsePort(args[++i]);
+                } else if (arg.equals("--with-prometheus")) {
+                    withPrometheus = true;
                 } else if (arg.startsWith("--port=")) {
                     port = parsePort(arg.substring("--port=".length()));
                 } else {
                     throw new IllegalArgumentException("unknown argument: " + arg);
                 }
             }
-            return new Options(port, help);
+            return new Options(port, withPrometheus, help);
         }
 
         private static int parsePort(String value) {

@@ -76,7 +76,7 @@ class AlertRulesTest {
         return new Result(process.exitValue(), output);
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;

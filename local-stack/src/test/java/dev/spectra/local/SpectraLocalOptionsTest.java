@@ -15,6 +15,14 @@ class SpectraLocalOptionsTest {
     }
 
     @Test
+    void startsPrometheusOnlyWhenAsked() {
+        assertThat(SpectraLocal.Options.parse(new String[0]).withPrometheus()).isFalse();
+        assertThat(SpectraLocal.Options.parse(new String[] {"--with-prometheus"}).withPrometheus()).isTrue();
+        assertThat(SpectraLocal.Options.parse(new String[] {"--port", "9090", "--with-prometheus"}).gatewayPort()).isEqualTo(9090);
+        assertThat(SpectraLocal.Options.USAGE).contains("--with-prometheus");
+    }
+
+    @Test
     void refusesWhatItDoesNotUnderstand() {
         assertThatThrownBy(() -> SpectraLocal.Options.parse(new String[] {"--port", "eighty"})).hasMessageContaining("number");
         assertThatThrownBy(() -> SpectraLocal.Options.parse(new String[] {"--port", "70000"})).hasMessageContaining("between");
