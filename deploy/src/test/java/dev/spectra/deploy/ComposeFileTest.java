@@ -48,7 +48,7 @@ class ComposeFileTest {
     private static final Set<String> PUBLISHED = Set.of("api-gateway-service", "prometheus", "grafana");
     /** The gateway's config tree: each file's name in it is a property. */
     private static final String GATEWAY_SECRETS = "/var/lib/spectra/gateway-secrets/";
-    /** Written by another branch; until it is merged Docker creates the empty directory, and Grafana shows no dashboards. */
+    /** Where the dashboards' JSON files are, mounted into Grafana's dashboards provider. */
     private static final String DASHBOARDS = "deploy/grafana/dashboards";
     private static final String PROMETHEUS_CONFIG = "deploy/compose/prometheus.yml";
 
@@ -174,7 +174,7 @@ class ComposeFileTest {
         List<String> missing = new ArrayList<>();
         for (String service : compose.serviceNames()) {
             for (ComposeFile.Mount mount : compose.mounts(service)) {
-                if (mount.isBind() && !Files.exists(Repository.path(mount.repositoryPath())) && !mount.repositoryPath().equals(DASHBOARDS)) {
+                if (mount.isBind() && !Files.exists(Repository.path(mount.repositoryPath()))) {
                     missing.add(service + " mounts " + mount.source());
                 } else if (!mount.isBind()) {
                     assertThat(compose.tree().path("volumes").has(mount.source())).as(service + "'s volume " + mount.source() + " is declared").isTrue();
@@ -226,6 +226,11 @@ class ComposeFileTest {
         for (JsonNode job : config.path("scrape_configs")) {
             assertThat(job.path("metrics_path").asString()).as(job.path("job_name").asString()).isEqualTo("/actuator/prometheus");
             job.path("static_configs").forEach(group -> group.path("targets").forEach(target -> targets.add(target.asString())));
+            // A target label named like a metric's own (spectra_aws_calls_seconds{service}) would overwrite it, and the
+            // dashboards' DynamoDB, S3 and Data API panels would find nothing.
+            job.path("static_configs").forEach(group -> assertThat(group.path("labels").has("service"))
+                    .as(job.path("job_name").asString() + " labels its targets with service").isFalse());
+            assertThat(job.has("relabel_configs")).as(job.path("job_name").asString() + " relabels its targets").isFalse();
         }
 
         assertThat(targets).containsExactlyInAnyOrderElementsOf(Stream.of(Workload.values()).map(workload -> workload.module + ":" + MANAGEMENT_PORT).toList());
@@ -251,7 +256,7 @@ class ComposeFileTest {
     }
 
     @Test
-    void grafanaHasThePrometheusDatasourceByUidAndReadsTheMountedDashboards() {
+    void grafanaHasThePrometheusDatasourceByUidAndReadsTheMountedDashboards() throws IOException {
         assertThat(compose.hostPathOf("grafana", "/etc/grafana/provisioning")).contains("deploy/grafana/provisioning");
         JsonNode datasources = YAML.readTree(Repository.read("deploy/grafana/provisioning/datasources/prometheus.yml")).path("datasources");
         assertThat(datasources).hasSize(1);
@@ -264,6 +269,10 @@ class ComposeFileTest {
         String path = providers.get(0).path("options").path("path").asString();
         assertThat(path).isEqualTo("/var/lib/grafana/dashboards");
         assertThat(compose.hostPathOf("grafana", path)).contains(DASHBOARDS);
+        try (Stream<Path> files = Files.list(Repository.path(DASHBOARDS))) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .contains("spectra-overview.json", "spectra-tenants.json", "spectra-workers.json");
+        }
     }
 
     @Test
