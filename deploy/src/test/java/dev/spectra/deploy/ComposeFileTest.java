@@ -41,8 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ComposeFileTest {
 
     private static final int MANAGEMENT_PORT = 8081;
-    /** The AWS SDK's own variables, for the emulators that take any credentials; Spring reads none of them. */
-    private static final Set<String> READ_BY_THE_AWS_SDK = Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED");
+    private static final Set<String> READ_BY_THE_AWS_SDK = ServiceEnvironment.AWS_SDK_VARIABLES;
     /** Services that run once and exit: the only ones others may wait for with service_completed_successfully. */
     private static final Set<String> ONE_SHOT = Set.of("secrets", "init");
     private static final Set<String> PUBLISHED = Set.of("api-gateway-service", "prometheus", "grafana");

@@ -58,6 +58,7 @@ class KubernetesManifestsTest {
         }
         assertThat(files).extracting(file -> Repository.ROOT.relativize(file).toString())
                 .contains("k8s/base/gateway.yaml", "k8s/base/autoscaling.yaml", "k8s/overlays/local/deployments.yaml",
+                        "k8s/overlays/local/emulators.yaml", "k8s/overlays/local/init.yaml",
                         "k8s/overlays/aws/config.yaml");
         assertThat(failures).isEmpty();
     }
@@ -157,8 +158,12 @@ class KubernetesManifestsTest {
     void eachOverlayRendersWithKubectlAndParsesStrictly(String overlay) {
         Manifests rendered = ManifestSets.load(overlay);
 
-        assertThat(rendered.deployments()).extracting(deployment -> deployment.getMetadata().getName())
+        assertThat(rendered.serviceDeployments()).extracting(deployment -> deployment.getMetadata().getName())
                 .containsExactlyInAnyOrder("spectra-gateway", "spectra-query-worker", "spectra-delivery-worker");
+        assertThat(rendered.deployments()).extracting(deployment -> deployment.getMetadata().getName())
+                .allSatisfy(name -> assertThat(Workload.deployedAs(name).isPresent()
+                        || overlay.equals(ManifestSets.LOCAL) && LocalEmulator.named(name).isPresent())
+                        .as(name + " is a Spectra service, or in the local overlay one of its emulators").isTrue());
         assertThat(rendered.resources()).allSatisfy(resource -> {
             if (resource instanceof HasMetadata object && !(resource instanceof Namespace)) {
                 assertThat(object.getMetadata().getNamespace()).as(object.getMetadata().getName()).isEqualTo("spectra");
@@ -181,7 +186,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @MethodSource("dev.spectra.deploy.ManifestSets#all")
     void everyDeploymentProbesLivenessAndReadinessOnTheManagementPort(String set) {
-        for (Deployment deployment : ManifestSets.load(set).deployments()) {
+        for (Deployment deployment : ManifestSets.load(set).serviceDeployments()) {
             Container container = onlyContainer(deployment);
             String name = deployment.getMetadata().getName();
 
@@ -198,7 +203,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @MethodSource("dev.spectra.deploy.ManifestSets#all")
     void everyPodIsScrapedOnTheManagementPort(String set) {
-        for (Deployment deployment : ManifestSets.load(set).deployments()) {
+        for (Deployment deployment : ManifestSets.load(set).serviceDeployments()) {
             assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).as(deployment.getMetadata().getName())
                     .containsEntry("prometheus.io/scrape", "true")
                     .containsEntry("prometheus.io/port", String.valueOf(MANAGEMENT_PORT))
@@ -209,7 +214,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @MethodSource("dev.spectra.deploy.ManifestSets#all")
     void everyContainerRequestsAndLimitsCpuAndMemoryWithItsMemoryLimitAtItsRequest(String set) {
-        for (Deployment deployment : ManifestSets.load(set).deployments()) {
+        for (Deployment deployment : ManifestSets.load(set).serviceDeployments()) {
             Container container = onlyContainer(deployment);
             Map<String, Quantity> requests = container.getResources().getRequests();
             Map<String, Quantity> limits = container.getResources().getLimits();
@@ -230,7 +235,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @MethodSource("dev.spectra.deploy.ManifestSets#all")
     void everyPodRunsAsNonRootOnAReadOnlyRootFileSystemWithATmpVolume(String set) {
-        for (Deployment deployment : ManifestSets.load(set).deployments()) {
+        for (Deployment deployment : ManifestSets.load(set).serviceDeployments()) {
             String name = deployment.getMetadata().getName();
             PodSpec pod = deployment.getSpec().getTemplate().getSpec();
             PodSecurityContext podSecurity = pod.getSecurityContext();
@@ -255,7 +260,7 @@ class KubernetesManifestsTest {
     @MethodSource("dev.spectra.deploy.ManifestSets#all")
     void everyDeploymentRunsAsItsOwnServiceAccountWithItsOwnIamRole(String set) {
         Manifests manifests = ManifestSets.load(set);
-        for (Deployment deployment : manifests.deployments()) {
+        for (Deployment deployment : manifests.serviceDeployments()) {
             String name = deployment.getMetadata().getName();
             String accountName = deployment.getSpec().getTemplate().getSpec().getServiceAccountName();
 
@@ -284,7 +289,7 @@ class KubernetesManifestsTest {
     @MethodSource("dev.spectra.deploy.ManifestSets#all")
     void everyDeploymentHasADisruptionBudgetSelectingItsPods(String set) {
         Manifests manifests = ManifestSets.load(set);
-        for (Deployment deployment : manifests.deployments()) {
+        for (Deployment deployment : manifests.serviceDeployments()) {
             Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
 
             assertThat(manifests.all(PodDisruptionBudget.class)).as(deployment.getMetadata().getName())
@@ -298,7 +303,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @MethodSource("dev.spectra.deploy.ManifestSets#all")
     void workersHaveAMinuteOrMoreToDrainBeforeTheyAreKilled(String set) {
-        for (Deployment deployment : ManifestSets.load(set).deployments()) {
+        for (Deployment deployment : ManifestSets.load(set).serviceDeployments()) {
             if (Workload.named(deployment.getMetadata().getName()).isWorker()) {
                 assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
                         .as(deployment.getMetadata().getName()).isGreaterThanOrEqualTo(60L);
@@ -403,10 +408,14 @@ class KubernetesManifestsTest {
         List<String> gatewayApiAdmissions = new ArrayList<>();
         for (NetworkPolicy policy : manifests.all(NetworkPolicy.class)) {
             List<NetworkPolicyIngressRule> rules = policy.getSpec().getIngress() == null ? List.of() : policy.getSpec().getIngress();
-            List<Workload> selected = manifests.deployments().stream()
+            List<Workload> selected = manifests.serviceDeployments().stream()
                     .filter(deployment -> Selectors.matches(policy.getSpec().getPodSelector(), deployment.getSpec().getTemplate().getMetadata().getLabels()))
                     .map(deployment -> Workload.named(deployment.getMetadata().getName()))
                     .toList();
+            if (selected.isEmpty()) {
+                // One of the local overlay's emulators: LocalOverlayTest checks who may reach them.
+                continue;
+            }
             for (NetworkPolicyIngressRule rule : rules) {
                 String where = policy.getMetadata().getName() + " admitting " + ports(rule);
                 if (admitsOnlyManagement(rule)) {
@@ -426,7 +435,7 @@ class KubernetesManifestsTest {
     @MethodSource("dev.spectra.deploy.ManifestSets#all")
     void everyPodMayResolveNamesAndReachKafkaAndHttpsEndpoints(String set) {
         Manifests manifests = ManifestSets.load(set);
-        for (Deployment deployment : manifests.deployments()) {
+        for (Deployment deployment : manifests.serviceDeployments()) {
             Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
             List<String> egressPorts = manifests.all(NetworkPolicy.class).stream()
                     .filter(policy -> Selectors.matches(policy.getSpec().getPodSelector(), labels))

@@ -66,6 +66,11 @@ record Manifests(String name, List<Object> resources) {
         return all(Deployment.class);
     }
 
+    /** The Deployments of Spectra's own services ({@link Workload}), without the local overlay's emulators. */
+    List<Deployment> serviceDeployments() {
+        return deployments().stream().filter(deployment -> Workload.deployedAs(deployment.getMetadata().getName()).isPresent()).toList();
+    }
+
     ConfigMap configMap(String name) {
         return named(ConfigMap.class, name).orElseThrow(() -> new AssertionError(this.name + " has no ConfigMap " + name));
     }

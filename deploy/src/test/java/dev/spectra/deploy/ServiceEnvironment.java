@@ -15,6 +15,8 @@ final class ServiceEnvironment {
 
     /** Read by the JVM, not by Spring: admitted for every service. */
     static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+    /** The AWS SDK's own variables, for the emulators that take any credentials; Spring reads none of them. */
+    static final Set<String> AWS_SDK_VARIABLES = Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED");
 
     private static final Map<Workload, KnownProperties> KNOWN = new ConcurrentHashMap<>();
 

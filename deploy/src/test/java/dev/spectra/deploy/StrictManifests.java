@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -41,17 +42,18 @@ final class StrictManifests {
 
     private static final KubernetesSerialization FABRIC8 = new KubernetesSerialization();
 
-    private static final Map<String, Class<?>> MODELS = Map.of(
-            "apps/v1 Deployment", Deployment.class,
-            "v1 Service", Service.class,
-            "v1 ConfigMap", ConfigMap.class,
-            "v1 Secret", Secret.class,
-            "v1 ServiceAccount", ServiceAccount.class,
-            "v1 Namespace", Namespace.class,
-            "policy/v1 PodDisruptionBudget", PodDisruptionBudget.class,
-            "networking.k8s.io/v1 NetworkPolicy", NetworkPolicy.class,
-            "autoscaling/v2 HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
-            "keda.sh/v1alpha1 ScaledObject", ScaledObject.class);
+    private static final Map<String, Class<?>> MODELS = Map.ofEntries(
+            Map.entry("apps/v1 Deployment", Deployment.class),
+            Map.entry("batch/v1 Job", Job.class),
+            Map.entry("v1 Service", Service.class),
+            Map.entry("v1 ConfigMap", ConfigMap.class),
+            Map.entry("v1 Secret", Secret.class),
+            Map.entry("v1 ServiceAccount", ServiceAccount.class),
+            Map.entry("v1 Namespace", Namespace.class),
+            Map.entry("policy/v1 PodDisruptionBudget", PodDisruptionBudget.class),
+            Map.entry("networking.k8s.io/v1 NetworkPolicy", NetworkPolicy.class),
+            Map.entry("autoscaling/v2 HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+            Map.entry("keda.sh/v1alpha1 ScaledObject", ScaledObject.class));
 
     private StrictManifests() {
     }

@@ -29,6 +29,11 @@ enum Workload {
                 .orElseThrow(() -> new AssertionError("no service is deployed as " + name));
     }
 
+    /** The service deployed as {@code name}; none for anything else (the local overlay's emulators). */
+    static Optional<Workload> deployedAs(String name) {
+        return Arrays.stream(values()).filter(workload -> workload.name.equals(name)).findFirst();
+    }
+
     /** The service a module builds: docker-compose.yml names its services after their modules. */
     static Optional<Workload> ofModule(String module) {
         return Arrays.stream(values()).filter(workload -> workload.module.equals(module)).findFirst();
