@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,8 @@ class LocalOverlayTest {
     /** What an init container's bash waits on: {@code /dev/tcp/host/port}. */
     private static final Pattern BASH_CONNECTION = Pattern.compile("/dev/tcp/([\\w.-]+)/(\\d+)");
     private static final Pattern PINNED_IMAGE = Pattern.compile("^[a-z0-9./-]+:([\\w.-]+)$");
+    private static final Pattern CREATE_SECRET = Pattern.compile("create secret generic ([\\w-]+)((?: --from-literal=\\S+)+)");
+    private static final Pattern FROM_LITERAL = Pattern.compile("--from-literal=([\\w-]+)=");
     /** Containers whose image writes to its root file system; emulators.yaml says why for each. */
     private static final Set<String> WRITE_THEIR_ROOT_FILE_SYSTEM = Set.of("kafka");
 
@@ -222,6 +225,52 @@ class LocalOverlayTest {
                 .orElseThrow(() -> new AssertionError("the gateway is given no SPECTRA_GATEWAY_AUTH_HMACSECRET"));
         assertThat(new SecretKey(gatewayKey.getValueFrom().getSecretKeyRef().getName(), gatewayKey.getValueFrom().getSecretKeyRef().getKey()))
                 .isEqualTo(tokenKey);
+    }
+
+    @Test
+    void everySecretKeyTheOverlayReadsIsOneTheReadmeTellsTheUserToCreate() {
+        Comparator<SecretKey> bySecretAndKey = Comparator.comparing(SecretKey::secret).thenComparing(SecretKey::key);
+        Set<SecretKey> read = new TreeSet<>(bySecretAndKey);
+        for (Pod pod : pods(ManifestSets.load(ManifestSets.LOCAL))) {
+            for (Container container : containers(pod.spec())) {
+                Optional.ofNullable(container.getEnv()).orElse(List.of()).stream()
+                        .filter(variable -> variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null)
+                        .map(variable -> variable.getValueFrom().getSecretKeyRef())
+                        .forEach(reference -> read.add(new SecretKey(reference.getName(), reference.getKey())));
+            }
+            for (Volume volume : Optional.ofNullable(pod.spec().getVolumes()).orElse(List.of())) {
+                if (volume.getSecret() != null) {
+                    assertThat(volume.getSecret().getItems()).as(pod.name + "'s volume " + volume.getName() + " names the keys it mounts").isNotEmpty();
+                    volume.getSecret().getItems().forEach(item -> read.add(new SecretKey(volume.getSecret().getSecretName(), item.getKey())));
+                }
+            }
+        }
+        Set<SecretKey> created = new TreeSet<>(bySecretAndKey);
+        Matcher command = CREATE_SECRET.matcher(Repository.read("k8s/README.md"));
+        while (command.find()) {
+            Matcher literal = FROM_LITERAL.matcher(command.group(2));
+            while (literal.find()) {
+                created.add(new SecretKey(command.group(1), literal.group(1)));
+            }
+        }
+
+        assertThat(read).as("the Secrets' keys the overlay's pods read").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(created).as("the keys k8s/README.md creates").containsExactlyElementsOf(read);
+    }
+
+    @Test
+    void kafkaIsConfiguredAsInComposeButForItsControllerOnLoopbackItsLogDirectoryAndItsHeap() {
+        Container kafka = pod(ManifestSets.load(ManifestSets.LOCAL), LocalEmulator.KAFKA.name).spec().getContainers().getFirst();
+        Map<String, String> actual = new LinkedHashMap<>();
+        kafka.getEnv().forEach(variable -> actual.put(variable.getName(), variable.getValue()));
+        Map<String, String> expected = new LinkedHashMap<>(ComposeFile.read().environment(LocalEmulator.KAFKA.name));
+        expected.put("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093");
+        expected.put("KAFKA_LOG_DIRS", "/var/lib/kafka/data");
+        expected.put("KAFKA_HEAP_OPTS", "-Xms512m -Xmx512m");
+
+        assertThat(actual).isEqualTo(expected).containsEntry("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://" + LocalEmulator.KAFKA.endpoint())
+                .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+        assertThat(kafka.getVolumeMounts()).extracting(VolumeMount::getMountPath).contains(actual.get("KAFKA_LOG_DIRS"));
     }
 
     @Test
