@@ -288,20 +288,24 @@ class LocalOverlayTest {
             // Kafka's image would read the Service kafka's KAFKA_PORT... links as broker settings.
             assertThat(spec.getEnableServiceLinks()).as(pod.name + " enableServiceLinks").isFalse();
             for (Container container : containers(spec)) {
-                String name = pod.name + " " + container.getName();
-                assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).as(name + " allowPrivilegeEscalation").isFalse();
-                assertThat(container.getSecurityContext().getCapabilities().getDrop()).as(name + " capabilities dropped").containsExactly("ALL");
-                assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).as(name + " readOnlyRootFilesystem")
-                        .isEqualTo(!WRITE_THEIR_ROOT_FILE_SYSTEM.contains(container.getName()));
-                Map<String, Quantity> requests = container.getResources().getRequests();
-                Map<String, Quantity> limits = container.getResources().getLimits();
-                assertThat(requests).as(name + " requests").containsKeys("cpu", "memory");
-                assertThat(limits).as(name + " limits").containsKeys("cpu", "memory");
+                assertUnprivilegedAndBounded(pod.name + " " + container.getName(), container);
                 if (pod.isDeployment()) {
-                    assertThat(container.getReadinessProbe()).as(name + " readiness").isNotNull();
-                    assertThat(container.getLivenessProbe()).as(name + " liveness").isNotNull();
+                    assertThat(container.getReadinessProbe()).as(pod.name + " readiness").isNotNull();
+                    assertThat(container.getLivenessProbe()).as(pod.name + " liveness").isNotNull();
                 }
             }
+        }
+    }
+
+    // The services' own containers are KubernetesManifestsTest's; the init containers the local overlay adds are not.
+    @Test
+    void theServicesInitContainersRunUnprivilegedWithBoundedResources() {
+        List<Pod> services = pods(ManifestSets.load(ManifestSets.LOCAL)).stream().filter(Pod::isSpectraService).toList();
+
+        assertThat(services).hasSize(Workload.values().length);
+        for (Pod pod : services) {
+            assertThat(pod.spec().getInitContainers()).as(pod.name + "'s init containers").isNotEmpty()
+                    .allSatisfy(container -> assertUnprivilegedAndBounded(pod.name + " " + container.getName(), container));
         }
     }
 
@@ -373,6 +377,17 @@ class LocalOverlayTest {
 
     private static Job initJob(Manifests manifests) {
         return manifests.named(Job.class, LocalEmulator.INIT_JOB).orElseThrow(() -> new AssertionError(manifests + " has no Job " + LocalEmulator.INIT_JOB));
+    }
+
+    private static void assertUnprivilegedAndBounded(String name, Container container) {
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).as(name + " allowPrivilegeEscalation").isFalse();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).as(name + " capabilities dropped").containsExactly("ALL");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).as(name + " readOnlyRootFilesystem")
+                .isEqualTo(!WRITE_THEIR_ROOT_FILE_SYSTEM.contains(container.getName()));
+        Map<String, Quantity> requests = container.getResources().getRequests();
+        Map<String, Quantity> limits = container.getResources().getLimits();
+        assertThat(requests).as(name + " requests").containsKeys("cpu", "memory");
+        assertThat(limits).as(name + " limits").containsKeys("cpu", "memory");
     }
 
     private static List<Container> containers(PodSpec spec) {
