@@ -74,12 +74,15 @@ class LocalOverlayTest {
     }
 
     @Test
-    void theNetworkPoliciesLetEveryPodReachEachEndpointItIsPointedAtAndTheEndpointAdmitIt() {
+    void theNetworkPoliciesLetEveryPodLookUpAndReachEachEndpointItIsPointedAtAndTheEndpointAdmitIt() {
         Manifests local = ManifestSets.load(ManifestSets.LOCAL);
         List<NetworkPolicy> policies = local.all(NetworkPolicy.class);
         List<String> failures = new ArrayList<>();
         int checked = 0;
         for (Pod pod : pods(local)) {
+            if (!endpoints(pod, local).isEmpty() && !NetworkPolicies.admitsDnsLookups(policies, pod.labels())) {
+                failures.add("no policy lets " + pod.name + " look its endpoints' names up (UDP 53 to kube-system)");
+            }
             for (String endpoint : endpoints(pod, local)) {
                 Optional<Listener> listener = listener(local, endpoint);
                 if (listener.isEmpty()) {

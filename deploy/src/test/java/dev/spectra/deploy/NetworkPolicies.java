@@ -34,6 +34,17 @@ final class NetworkPolicies {
                 .anyMatch(rule -> admits(rule.getFrom(), rule.getPorts(), from, port));
     }
 
+    /** Whether the pod may send UDP to port 53 of the kube-system namespace, where the cluster's DNS is. */
+    static boolean admitsDnsLookups(List<NetworkPolicy> policies, Map<String, String> pod) {
+        return selecting(policies, pod, "Egress").stream()
+                .flatMap(policy -> Optional.ofNullable(policy.getSpec().getEgress()).orElse(List.of()).stream())
+                .anyMatch(rule -> Optional.ofNullable(rule.getTo()).orElse(List.of()).stream().anyMatch(peer -> peer.getNamespaceSelector() != null
+                                && "kube-system".equals(Optional.ofNullable(peer.getNamespaceSelector().getMatchLabels()).orElse(Map.of())
+                                        .get("kubernetes.io/metadata.name")))
+                        && Optional.ofNullable(rule.getPorts()).orElse(List.of()).stream().anyMatch(port -> "UDP".equals(port.getProtocol())
+                                && port.getPort() != null && Integer.valueOf(53).equals(port.getPort().getIntVal())));
+    }
+
     private static List<NetworkPolicy> selecting(List<NetworkPolicy> policies, Map<String, String> pod, String direction) {
         return policies.stream()
                 .filter(policy -> types(policy).contains(direction))
