@@ -44,7 +44,7 @@ class ComposeFileTest {
     private static final Set<String> READ_BY_THE_AWS_SDK = ServiceEnvironment.AWS_SDK_VARIABLES;
     /** Services that run once and exit: the only ones others may wait for with service_completed_successfully. */
     private static final Set<String> ONE_SHOT = Set.of("secrets", "init");
-    private static final Set<String> PUBLISHED = Set.of("api-gateway-service", "prometheus", "grafana");
+    private static final Set<String> PUBLISHED = Set.of("api-gateway-service", "prometheus", "grafana", "s3mock");
     /** The gateway's config tree: each file's name in it is a property. */
     private static final String GATEWAY_SECRETS = "/var/lib/spectra/gateway-secrets/";
     /** Where the dashboards' JSON files are, mounted into Grafana's dashboards provider. */
@@ -184,7 +184,7 @@ class ComposeFileTest {
     }
 
     @Test
-    void onlyTheGatewayPrometheusAndGrafanaArePublishedAndOnlyOnLoopback() {
+    void onlyTheGatewayPrometheusGrafanaAndTheBucketArePublishedAndOnlyOnLoopback() {
         Map<String, List<String>> published = new LinkedHashMap<>();
         for (String service : compose.serviceNames()) {
             List<String> ports = new ArrayList<>();
@@ -197,6 +197,11 @@ class ComposeFileTest {
         assertThat(published).containsOnlyKeys(PUBLISHED);
         assertThat(published.values().stream().flatMap(List::stream)).allMatch(port -> port.startsWith("127.0.0.1:"));
         assertThat(published.get("api-gateway-service")).containsExactly("127.0.0.1:8080:8080");
+        // The gateway signs export links for the bucket's published address, and reads it at its own.
+        assertThat(published.get("s3mock")).containsExactly("127.0.0.1:9091:9090");
+        assertThat(compose.environment("api-gateway-service"))
+                .containsEntry("SPECTRA_GATEWAY_RESULTS_LINKENDPOINT", "http://127.0.0.1:9091")
+                .containsEntry("SPECTRA_AWS_ENDPOINTS_S3", "http://s3mock:9090");
     }
 
     @Test

@@ -24,9 +24,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -298,6 +300,21 @@ class KubernetesManifestsTest {
                     .satisfies(budget -> assertThat(budget.getSpec().getMinAvailable() != null || budget.getSpec().getMaxUnavailable() != null)
                             .as(budget.getMetadata().getName() + " bounds disruptions").isTrue());
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.spectra.deploy.ManifestSets#all")
+    void theGatewayKeepsServingWhileItLeavesItsEndpointsAndFinishesItsRequestsBeforeItIsKilled(String set) {
+        PodSpec pod = ManifestSets.load(set).named(Deployment.class, Workload.GATEWAY.name).orElseThrow().getSpec().getTemplate().getSpec();
+        Container gateway = pod.getContainers().getFirst();
+        long pause = gateway.getLifecycle().getPreStop().getSleep().getSeconds();
+        long shutdownPhase = Duration.parse("PT" + Repository.applicationProperties(Workload.GATEWAY.module)
+                .getOrDefault("spring.lifecycle.timeout-per-shutdown-phase", "30s").toUpperCase(Locale.ROOT)).toSeconds();
+
+        assertThat(Repository.applicationProperties(Workload.GATEWAY.module)).containsEntry("server.shutdown", "graceful");
+        assertThat(pause).as("preStop pause").isBetween(1L, 15L);
+        assertThat(pod.getTerminationGracePeriodSeconds()).as("the grace period holds the pause and Spring's shutdown phase")
+                .isGreaterThan(pause + shutdownPhase);
     }
 
     @ParameterizedTest

@@ -14,6 +14,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
+import java.net.URI;
+import java.util.Optional;
+
 /**
  * The AWS clients, built the way every service builds them ({@link AwsClients}). Asynchronous ones only: the
  * gateway runs on Netty's event loops, and the SDK's async client completes its futures on its own executor, never
@@ -44,11 +47,6 @@ public class AwsClientConfiguration {
         return s3Client(aws);
     }
 
-    @Bean(destroyMethod = "close")
-    S3Presigner s3Presigner(AwsClients aws) {
-        return presigner(aws);
-    }
-
     /**
      * The results bucket's client. Its call and attempt timeouts bound the wait for an object's headers, not the
      * transfer of its bytes, which follows the reader's demand however slow.
@@ -59,13 +57,16 @@ public class AwsClientConfiguration {
                 .build();
     }
 
-    /** A presigner whose links point where the gateway's own S3 client goes: its region, endpoint, path style. */
-    public static S3Presigner presigner(AwsClients aws) {
+    /**
+     * A presigner with the gateway's own S3 client's region and path style, whose links point at {@code linkEndpoint}
+     * when one is given, else where that client goes (its endpoint override, or the regional endpoint).
+     */
+    public static S3Presigner presigner(AwsClients aws, Optional<URI> linkEndpoint) {
         S3Presigner.Builder builder = S3Presigner.builder()
                 .region(aws.region())
                 .credentialsProvider(aws.credentials())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(aws.properties().s3PathStyle()).build());
-        aws.endpoint(AwsService.S3).ifPresent(builder::endpointOverride);
+        linkEndpoint.or(() -> aws.endpoint(AwsService.S3)).ifPresent(builder::endpointOverride);
         return builder.build();
     }
 }

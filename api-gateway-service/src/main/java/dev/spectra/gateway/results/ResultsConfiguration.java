@@ -1,5 +1,7 @@
 package dev.spectra.gateway.results;
 
+import dev.spectra.common.aws.AwsClients;
+import dev.spectra.gateway.aws.AwsClientConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,6 +14,12 @@ import java.time.Clock;
 
 @Configuration(proxyBeanMethods = false)
 public class ResultsConfiguration {
+
+    /** Links point at {@code spectra.gateway.results.link-endpoint} when it is set, else where the S3 client goes. */
+    @Bean(destroyMethod = "close")
+    S3Presigner s3Presigner(AwsClients aws, ResultsProperties results) {
+        return AwsClientConfiguration.presigner(aws, results.configuredLinkEndpoint());
+    }
 
     @Bean
     ResultObjects resultObjects(S3AsyncClient s3, S3Presigner presigner, JsonMapper jsonMapper, ResultsProperties results) {

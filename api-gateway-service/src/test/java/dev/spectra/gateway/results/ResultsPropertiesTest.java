@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import java.net.URI;
 import java.time.Duration;
 
 import static dev.spectra.gateway.support.PropertiesBinding.bind;
@@ -19,7 +20,7 @@ class ResultsPropertiesTest {
     @Test
     void bindsDefaults() {
         assertThat(bind(Binding.class, ResultsProperties.class))
-                .isEqualTo(new ResultsProperties(Duration.ofMinutes(15), DataSize.ofMegabytes(4), Duration.ofSeconds(5)));
+                .isEqualTo(new ResultsProperties(Duration.ofMinutes(15), DataSize.ofMegabytes(4), Duration.ofSeconds(5), null));
     }
 
     @Test
@@ -27,8 +28,9 @@ class ResultsPropertiesTest {
         assertThat(bind(Binding.class, ResultsProperties.class,
                 "spectra.gateway.results.link-ttl=7d",
                 "spectra.gateway.results.max-manifest-size=1KB",
-                "spectra.gateway.results.read-timeout=250ms"))
-                .isEqualTo(new ResultsProperties(Duration.ofDays(7), DataSize.ofKilobytes(1), Duration.ofMillis(250)));
+                "spectra.gateway.results.read-timeout=250ms",
+                "spectra.gateway.results.link-endpoint=http://127.0.0.1:9091"))
+                .isEqualTo(new ResultsProperties(Duration.ofDays(7), DataSize.ofKilobytes(1), Duration.ofMillis(250), URI.create("http://127.0.0.1:9091")));
     }
 
     @Test
@@ -44,5 +46,12 @@ class ResultsPropertiesTest {
     @Test
     void refusesAManifestCapBeyond64Megabytes() {
         bindingFailure(Binding.class, "spectra.gateway.results.max-manifest-size=65MB").hasMessageContaining("max-manifest-size");
+    }
+
+    @Test
+    void refusesALinkEndpointWithAPathOrWithoutAnHttpScheme() {
+        bindingFailure(Binding.class, "spectra.gateway.results.link-endpoint=http://127.0.0.1:9091/spectra-results").hasMessageContaining("link-endpoint");
+        bindingFailure(Binding.class, "spectra.gateway.results.link-endpoint=ftp://127.0.0.1:9091").hasMessageContaining("link-endpoint");
+        bindingFailure(Binding.class, "spectra.gateway.results.link-endpoint=localhost:9091").hasMessageContaining("link-endpoint");
     }
 }

@@ -37,6 +37,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -92,6 +93,24 @@ class S3ResultObjectsTest {
         assertThat(query.get("X-Amz-Credential")).startsWith("AKIDEXAMPLE/").endsWith("/eu-central-1/s3/aws4_request");
         assertThat(signedAt(link.url())).isBetween(before, Instant.now().plusSeconds(1));
         assertThat(link.expiresAt()).isEqualTo(signedAt(link.url()).plusSeconds(900));
+    }
+
+    @Test
+    void withALinkEndpointTheLinkPointsThereWhileTheGatewayReadsFromItsOwnEndpoint() {
+        start();
+        bucket.put("/spectra-results/" + CHUNK.key(), "a,b\n".getBytes(StandardCharsets.UTF_8));
+        S3ResultObjects objects = objects(endpoint(), 4096, Duration.ofSeconds(5), Duration.ofSeconds(2),
+                Optional.of(URI.create("http://localhost:9091")));
+
+        SignedLink link = objects.sign(CHUNK, Duration.ofMinutes(15));
+
+        assertThat(link.url().getHost()).isEqualTo("localhost");
+        assertThat(link.url().getPort()).isEqualTo(9091);
+        assertThat(link.url().getPath()).isEqualTo("/spectra-results/" + CHUNK.key());
+        assertThat(query(link.url())).containsKey("X-Amz-Signature");
+        Integer readByTheGateway = DataBufferUtils.join(objects.content(CHUNK)).map(buffer -> buffer.readableByteCount())
+                .block(Duration.ofSeconds(10));
+        assertThat(readByTheGateway).as("bytes the gateway read from its own endpoint").isEqualTo(4);
     }
 
     @Test
@@ -201,12 +220,17 @@ class S3ResultObjectsTest {
 
     /** The gateway's own client and presigner, with these timeouts. */
     private S3ResultObjects objects(URI endpoint, int maxManifestBytes, Duration apiCallTimeout, Duration apiCallAttemptTimeout) {
+        return objects(endpoint, maxManifestBytes, apiCallTimeout, apiCallAttemptTimeout, Optional.empty());
+    }
+
+    private S3ResultObjects objects(URI endpoint, int maxManifestBytes, Duration apiCallTimeout, Duration apiCallAttemptTimeout,
+            Optional<URI> linkEndpoint) {
         AwsProperties properties = new AwsProperties("eu-central-1", Map.of(AwsService.S3, endpoint), true,
                 Map.of(AwsService.S3, apiCallTimeout), Map.of(AwsService.S3, apiCallAttemptTimeout));
         AwsClients aws = new AwsClients(properties, () -> {
             throw new AssertionError("the region is configured");
         }, CREDENTIALS, new SimpleMeterRegistry());
-        presigner = AwsClientConfiguration.presigner(aws);
+        presigner = AwsClientConfiguration.presigner(aws, linkEndpoint);
         s3 = AwsClientConfiguration.s3Client(aws);
         return new S3ResultObjects(s3, presigner, JsonMapper.builder().build(), maxManifestBytes);
     }
