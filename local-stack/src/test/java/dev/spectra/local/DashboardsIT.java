@@ -39,8 +39,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Every panel of every dashboard in {@code deploy/grafana/dashboards/} shows data from a real run: the local stack, a
  * real Prometheus scraping its three services ({@link LocalPrometheus}), and a little traffic of every kind the panels
- * chart (successes for two tenants, a warehouse failure, a refused statement, a cancelled statement, an S3 export, a
- * rate-limit burst). Each target's expression, with Grafana's variables substituted, must parse and return at least one
+ * chart (successes for two tenants, one of them waited for, a warehouse failure, a refused statement, a cancelled
+ * statement, an S3 export, a rate-limit burst). Each target's expression, with Grafana's variables substituted, must parse and return at least one
  * series through Prometheus's HTTP API; the test names every panel that does not.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -137,6 +137,9 @@ class DashboardsIT {
         assertThat(awaitEnd(globex, GLOBEX, failing)).isEqualTo("FAILED");
         assertThat(awaitEnd(acme, ACME, exported)).isEqualTo("SUCCEEDED");
         assertThat(awaitEnd(acme, ACME, slow)).isEqualTo("CANCELLED");
+        // A submission that waits for its job: the gateway's wait panel.
+        assertThat(gateway.submitRaw(globex, GLOBEX, JSON.writeValueAsString(Map.of("sql", GROUPED, "wait_seconds", 30))).status())
+                .as("a submission that waited for its job to end").isEqualTo(200);
         assertThat(gateway.results(acme, ACME, succeeding.get(0)).status()).isEqualTo(200);
         assertThat(gateway.results(acme, ACME, exported).status()).isEqualTo(200);
 
