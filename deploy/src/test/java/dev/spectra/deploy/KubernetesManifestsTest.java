@@ -22,6 +22,9 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -357,6 +360,53 @@ class KubernetesManifestsTest {
             assertThat(scaled.spec().advanced().horizontalPodAutoscalerConfig().behavior().getScaleDown().getStabilizationWindowSeconds())
                     .as(worker.name + " scale-down stabilisation").isPositive();
         }
+    }
+
+    /** Read from the overlay's patch as written, so that it is checked without kubectl too. */
+    @Test
+    void onAwsQueryWorkersAlsoScaleOnTheJobsWaitingInsideThemAsTheWorkersReportThem() {
+        YAMLMapper yaml = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        List<ScaledObject.Trigger> added = new ArrayList<>();
+        for (JsonNode patch : yaml.readTree(Repository.read("k8s/overlays/aws/kustomization.yaml")).path("patches")) {
+            if (patch.path("target").path("kind").asString("").equals("ScaledObject")
+                    && patch.path("target").path("name").asString("").equals(Workload.QUERY_WORKER.name)) {
+                for (JsonNode operation : yaml.readTree(patch.path("patch").asString())) {
+                    assertThat(operation.path("op").asString()).isEqualTo("add");
+                    assertThat(operation.path("path").asString()).isEqualTo("/spec/triggers/-");
+                    added.add(yaml.treeToValue(operation.path("value"), ScaledObject.Trigger.class));
+                }
+            }
+        }
+        String application = Repository.applicationProperties(Workload.QUERY_WORKER.module).get("management.metrics.tags.application");
+        int runningPerPod = Integer.parseInt(ManifestSets.load(ManifestSets.BASE).configMap(Workload.QUERY_WORKER.name).getData()
+                .get("SPECTRA_SCHEDULING_MAXRUNNING"));
+
+        assertThat(added).as("triggers the aws overlay adds to " + Workload.QUERY_WORKER.name).singleElement().satisfies(backlog -> {
+            assertThat(backlog.type()).isEqualTo("prometheus");
+            assertThat(backlog.metadata().get("query")).isEqualTo("sum(spectra_scheduler_waiting{application=\"" + application + "\"})");
+            assertThat(Integer.parseInt(backlog.metadata().get("threshold"))).as("waiting jobs per pod before another pod comes")
+                    .isGreaterThanOrEqualTo(runningPerPod);
+            assertThat(backlog.metadata()).containsKey("serverAddress");
+        });
+        assertThat(Repository.read("query-worker/src/main/java/dev/spectra/queryworker/scheduling/FairScheduler.java"))
+                .as("the gauge the query names").contains("\"spectra.scheduler.waiting\"");
+    }
+
+    @Test
+    void theBaseAndTheLocalOverlayScaleOnKafkaAloneNeedingNoPrometheus() {
+        for (String set : List.of(ManifestSets.BASE, ManifestSets.LOCAL)) {
+            for (Workload worker : workers()) {
+                assertThat(ManifestSets.load(set).scaledObject(worker.name).orElseThrow().spec().triggers())
+                        .as(set + " " + worker.name).extracting(ScaledObject.Trigger::type).containsOnly("kafka");
+            }
+        }
+    }
+
+    @Test
+    void aPrometheusTriggerWithAMisspeltKeyFailsTheParse() {
+        assertThatThrownBy(() -> new ScaledObject.Trigger("prometheus", null, null, null,
+                Map.of("serverAddress", "http://prometheus:9090", "query", "up", "treshold", "40"), null))
+                .hasMessageContaining("treshold");
     }
 
     @ParameterizedTest

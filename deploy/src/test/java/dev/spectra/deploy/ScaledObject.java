@@ -19,6 +19,10 @@ record ScaledObject(String apiVersion, String kind, ObjectMeta metadata, Spec sp
             "allowIdleConsumers", "excludePersistentLag", "scaleToZeroOnInvalidOffset", "version", "partitionLimitation",
             "limitToPartitionsWithLag", "ensureEvenDistributionOfPartitions", "sasl", "tls");
 
+    /** The Prometheus scaler's metadata keys (https://keda.sh/docs/latest/scalers/prometheus/). */
+    static final Set<String> PROMETHEUS_METADATA = Set.of("serverAddress", "query", "threshold", "activationThreshold",
+            "namespace", "customHeaders", "ignoreNullValues", "unsafeSsl", "queryParameters", "timeout");
+
     record Spec(ScaleTargetRef scaleTargetRef, Integer pollingInterval, Integer cooldownPeriod, Integer initialCooldownPeriod,
             Integer idleReplicaCount, Integer minReplicaCount, Integer maxReplicaCount, Fallback fallback, Advanced advanced,
             List<Trigger> triggers) {
@@ -42,11 +46,14 @@ record ScaledObject(String apiVersion, String kind, ObjectMeta metadata, Spec sp
         // KEDA ignores a metadata key it does not know, as the API server would a misspelt field.
         Trigger {
             metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
-            if ("kafka".equals(type)) {
-                List<String> unknown = metadata.keySet().stream().filter(key -> !KAFKA_METADATA.contains(key)).sorted().toList();
-                if (!unknown.isEmpty()) {
-                    throw new IllegalArgumentException("kafka trigger metadata the scaler does not know: " + unknown);
-                }
+            Set<String> known = switch (type == null ? "" : type) {
+                case "kafka" -> KAFKA_METADATA;
+                case "prometheus" -> PROMETHEUS_METADATA;
+                default -> throw new IllegalArgumentException("a trigger type Spectra does not use: " + type);
+            };
+            List<String> unknown = metadata.keySet().stream().filter(key -> !known.contains(key)).sorted().toList();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException(type + " trigger metadata the scaler does not know: " + unknown);
             }
         }
     }
@@ -56,6 +63,11 @@ record ScaledObject(String apiVersion, String kind, ObjectMeta metadata, Spec sp
 
     String name() {
         return metadata.getName();
+    }
+
+    /** The triggers of a type. */
+    List<Trigger> triggers(String type) {
+        return spec.triggers().stream().filter(trigger -> type.equals(trigger.type())).toList();
     }
 
     /** The one kafka trigger, which the workers' ScaledObjects have. */
