@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import static dev.spectra.local.GatewayClient.acceptedJobId;
 import static dev.spectra.local.GatewayClient.Answer;
 import static dev.spectra.local.GatewayClient.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,12 +84,12 @@ class AuditAndLogsIT {
         String expired = token(stack.tokens().sign(ACME, Instant.now().minus(Duration.ofHours(2)), Duration.ofHours(1)));
         String malformed = token(acme.substring(0, acme.lastIndexOf('.')) + ".c2lnbmF0dXJlLW9mLW5vYm9keQ");
 
-        String succeeded = accepted(gateway.submitRaw(acme, ACME, JSON.writeValueAsString(Map.of("sql", GROUPED,
+        String succeeded = acceptedJobId(gateway.submitRaw(acme, ACME, JSON.writeValueAsString(Map.of("sql", GROUPED,
                 "parameters", List.of(Map.of("name", "region", "value", PARAMETER_VALUE))))));
-        String failed = accepted(gateway.submit(globex, GLOBEX, FAILING));
-        String cancelled = accepted(gateway.submit(acme, ACME, SLOW));
-        assertThat(awaitEnd(acme, ACME, succeeded)).isEqualTo("SUCCEEDED");
-        assertThat(awaitEnd(globex, GLOBEX, failed)).isEqualTo("FAILED");
+        String failed = acceptedJobId(gateway.submit(globex, GLOBEX, FAILING));
+        String cancelled = acceptedJobId(gateway.submit(acme, ACME, SLOW));
+        assertThat(gateway.awaitEnd(acme, ACME, succeeded, JOB_DEADLINE)).isEqualTo("SUCCEEDED");
+        assertThat(gateway.awaitEnd(globex, GLOBEX, failed, JOB_DEADLINE)).isEqualTo("FAILED");
         assertThat(gateway.post(acme, ACME, "/v1/queries/" + cancelled + "/cancel").status()).isEqualTo(200);
         assertThat(gateway.post(acme, ACME, "/v1/queries/" + cancelled + "/cancel").status()).isEqualTo(409);
         assertThat(gateway.submit(expired, ACME, "SELECT 1").status()).isEqualTo(401);
@@ -156,8 +157,8 @@ class AuditAndLogsIT {
     @Test
     void oneJobIsFollowedAcrossTheThreeServicesByOneTraceId() {
         String acme = token(stack.tokens().tokenFor(TenantId.of(ACME)));
-        String jobId = accepted(gateway.submit(acme, ACME, "SELECT COUNT(*) AS orders FROM sales"));
-        assertThat(awaitEnd(acme, ACME, jobId)).isEqualTo("SUCCEEDED");
+        String jobId = acceptedJobId(gateway.submit(acme, ACME, "SELECT COUNT(*) AS orders FROM sales"));
+        assertThat(gateway.awaitEnd(acme, ACME, jobId, JOB_DEADLINE)).isEqualTo("SUCCEEDED");
 
         Map<String, Set<String>> traceIdsByService = new HashMap<>();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -248,20 +249,6 @@ class AuditAndLogsIT {
     private String token(String token) {
         tokensUsed.add(token);
         return token;
-    }
-
-    private static String accepted(Answer answer) {
-        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
-        return answer.text("job_id");
-    }
-
-    private String awaitEnd(String token, String tenant, String jobId) {
-        String[] status = new String[1];
-        await().atMost(JOB_DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            status[0] = gateway.status(token, tenant, jobId).text("status");
-            return Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT").contains(status[0]);
-        });
-        return status[0];
     }
 
     /** Every file the run logged to: the services' consoles and JSON logs, S3Mock's, the brokers'. */

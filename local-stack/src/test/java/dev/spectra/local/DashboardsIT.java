@@ -25,12 +25,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
+import static dev.spectra.local.GatewayClient.acceptedJobId;
 import static dev.spectra.local.GatewayClient.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,7 +57,6 @@ class DashboardsIT {
     /** The gateway's token bucket holds 20 and refills 10 a second: 60 at once run it dry. */
     private static final int BURST = 60;
     private static final Duration JOB_DEADLINE = Duration.ofSeconds(60);
-    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private LocalStack stack;
@@ -119,10 +118,10 @@ class DashboardsIT {
         String acme = stack.tokens().tokenFor(TenantId.of(ACME));
         String globex = stack.tokens().tokenFor(TenantId.of(GLOBEX));
 
-        String slow = accepted(gateway.submit(acme, ACME, SLOW));
-        List<String> succeeding = List.of(accepted(gateway.submit(acme, ACME, GROUPED)), accepted(gateway.submit(globex, GLOBEX, GROUPED)));
-        String failing = accepted(gateway.submit(globex, GLOBEX, FAILING));
-        String exported = accepted(gateway.submitRaw(acme, ACME,
+        String slow = acceptedJobId(gateway.submit(acme, ACME, SLOW));
+        List<String> succeeding = List.of(acceptedJobId(gateway.submit(acme, ACME, GROUPED)), acceptedJobId(gateway.submit(globex, GLOBEX, GROUPED)));
+        String failing = acceptedJobId(gateway.submit(globex, GLOBEX, FAILING));
+        String exported = acceptedJobId(gateway.submitRaw(acme, ACME,
                 JSON.writeValueAsString(Map.of("sql", EXPORTED, "disposition", "EXTERNAL_LINKS", "format", "CSV"))));
         assertThat(gateway.submit(globex, GLOBEX, REFUSED).status()).isEqualTo(400);
 
@@ -132,11 +131,11 @@ class DashboardsIT {
         // on it is refused (a DynamoDB PutItem client_error) and it stops following it (ended_elsewhere).
         assertThat(gateway.post(acme, ACME, "/v1/queries/" + slow + "/cancel").status()).isEqualTo(200);
 
-        assertThat(awaitEnd(acme, ACME, succeeding.get(0))).isEqualTo("SUCCEEDED");
-        assertThat(awaitEnd(globex, GLOBEX, succeeding.get(1))).isEqualTo("SUCCEEDED");
-        assertThat(awaitEnd(globex, GLOBEX, failing)).isEqualTo("FAILED");
-        assertThat(awaitEnd(acme, ACME, exported)).isEqualTo("SUCCEEDED");
-        assertThat(awaitEnd(acme, ACME, slow)).isEqualTo("CANCELLED");
+        assertThat(gateway.awaitEnd(acme, ACME, succeeding.get(0), JOB_DEADLINE)).isEqualTo("SUCCEEDED");
+        assertThat(gateway.awaitEnd(globex, GLOBEX, succeeding.get(1), JOB_DEADLINE)).isEqualTo("SUCCEEDED");
+        assertThat(gateway.awaitEnd(globex, GLOBEX, failing, JOB_DEADLINE)).isEqualTo("FAILED");
+        assertThat(gateway.awaitEnd(acme, ACME, exported, JOB_DEADLINE)).isEqualTo("SUCCEEDED");
+        assertThat(gateway.awaitEnd(acme, ACME, slow, JOB_DEADLINE)).isEqualTo("CANCELLED");
         // A submission that waits for its job: the gateway's wait panel.
         assertThat(gateway.submitRaw(globex, GLOBEX, JSON.writeValueAsString(Map.of("sql", GROUPED, "wait_seconds", 30))).status())
                 .as("a submission that waited for its job to end").isEqualTo(200);
@@ -185,19 +184,5 @@ class DashboardsIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-    }
-
-    private static String accepted(Answer answer) {
-        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
-        return answer.text("job_id");
-    }
-
-    private String awaitEnd(String token, String tenant, String jobId) {
-        String[] status = new String[1];
-        await().atMost(JOB_DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            status[0] = gateway.status(token, tenant, jobId).text("status");
-            return TERMINAL.contains(status[0]);
-        });
-        return status[0];
     }
 }

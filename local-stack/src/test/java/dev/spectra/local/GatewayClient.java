@@ -12,11 +12,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A tenant application's view of the gateway, as plain HTTP. */
 final class GatewayClient {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI gateway;
@@ -35,6 +40,22 @@ final class GatewayClient {
             JsonNode node = json().get(field);
             return node == null || node.isNull() ? null : node.asString();
         }
+    }
+
+    /** The job id of a submission the gateway accepted; fails with the gateway's answer when it was not a 202. */
+    static String acceptedJobId(Answer answer) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+        return answer.text("job_id");
+    }
+
+    /** Reads the job's status until it has ended, for at most {@code deadline}; returns that terminal status. */
+    String awaitEnd(String token, String tenantHeader, String jobId, Duration deadline) {
+        String[] status = new String[1];
+        await().atMost(deadline).pollInterval(Duration.ofMillis(200)).until(() -> {
+            status[0] = status(token, tenantHeader, jobId).text("status");
+            return TERMINAL.contains(status[0]);
+        });
+        return status[0];
     }
 
     Answer submit(String token, String tenantHeader, String sql) {

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static dev.spectra.local.GatewayClient.acceptedJobId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,7 +71,7 @@ class StatementLifecycleIT {
     @Test
     void aCancelledRunningQueryIsGoneFromTheWarehouseWithinSeconds() throws Exception {
         String marker = marker();
-        String jobId = accepted(submit(acmeToken, ACME, Map.of("sql", SLOW + marker)));
+        String jobId = acceptedJobId(submit(acmeToken, ACME, Map.of("sql", SLOW + marker)));
         await().atMost(Duration.ofSeconds(60)).until(() -> activeQueries(marker) == 1);
 
         Answer cancelled = gateway.post(acmeToken, ACME, "/v1/queries/" + jobId + "/cancel");
@@ -95,9 +96,9 @@ class StatementLifecycleIT {
         String first = marker();
         String second = marker();
         // globex runs one statement at a time: the second job waits for the first.
-        String running = accepted(submit(globexToken, GLOBEX, Map.of("sql", SLOW + first)));
+        String running = acceptedJobId(submit(globexToken, GLOBEX, Map.of("sql", SLOW + first)));
         await().atMost(Duration.ofSeconds(60)).until(() -> activeQueries(first) == 1);
-        String queued = accepted(submit(globexToken, GLOBEX, Map.of("sql", SLOW + second)));
+        String queued = acceptedJobId(submit(globexToken, GLOBEX, Map.of("sql", SLOW + second)));
         AtomicBoolean secondSeen = watchFor(second, Duration.ofSeconds(8));
 
         assertThat(gateway.status(globexToken, GLOBEX, queued).text("status")).isEqualTo("QUEUED");
@@ -114,7 +115,7 @@ class StatementLifecycleIT {
     @Test
     void aJobPastItsOwnTimeoutEndsTimedOutAndItsStatementIsCancelled() {
         String marker = marker();
-        String jobId = accepted(submit(acmeToken, ACME, Map.of("sql", SLOW + marker, "timeout_seconds", 3)));
+        String jobId = acceptedJobId(submit(acmeToken, ACME, Map.of("sql", SLOW + marker, "timeout_seconds", 3)));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "TIMED_OUT".equals(gateway.status(acmeToken, ACME, jobId).text("status")));
 
@@ -150,7 +151,7 @@ class StatementLifecycleIT {
         Instant start = Instant.now();
         List<String> submitted = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
-            submitted.add(accepted(submit(acmeToken, ACME, Map.of("sql", "SELECT " + i, "name", name))));
+            submitted.add(acceptedJobId(submit(acmeToken, ACME, Map.of("sql", "SELECT " + i, "name", name))));
         }
 
         List<String> listed = new ArrayList<>();
@@ -214,9 +215,9 @@ class StatementLifecycleIT {
     void theEventStreamShowsQueuedRunningDeliveringSucceeded() throws Exception {
         // globex runs one statement at a time: the watched job waits QUEUED behind a slow one until that is cancelled.
         String blocker = marker();
-        String blocking = accepted(submit(globexToken, GLOBEX, Map.of("sql", SLOW + blocker)));
+        String blocking = acceptedJobId(submit(globexToken, GLOBEX, Map.of("sql", SLOW + blocker)));
         await().atMost(Duration.ofSeconds(60)).until(() -> activeQueries(blocker) == 1);
-        String jobId = accepted(submit(globexToken, GLOBEX, Map.of("sql", "SELECT COUNT(*) AS n FROM generate_series(1, 100000)")));
+        String jobId = acceptedJobId(submit(globexToken, GLOBEX, Map.of("sql", "SELECT COUNT(*) AS n FROM generate_series(1, 100000)")));
         List<String> data = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread reader = Thread.ofVirtual().start(() ->
                 gateway.eventData(globexToken, GLOBEX, "/v1/queries/" + jobId + "/events", Duration.ofSeconds(60), data));
@@ -231,7 +232,7 @@ class StatementLifecycleIT {
 
     @Test
     void aJobCancelledWhileItsResultIsDeliveredIsNeverDelivered() {
-        String jobId = accepted(submit(acmeToken, ACME, Map.of("sql", "SELECT g, g * 2 AS twice, 'row ' || g AS label "
+        String jobId = acceptedJobId(submit(acmeToken, ACME, Map.of("sql", "SELECT g, g * 2 AS twice, 'row ' || g AS label "
                 + "FROM generate_series(1, 600000) AS g", "disposition", "EXTERNAL_LINKS", "format", "JSON_LINES")));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> "DELIVERING".equals(gateway.status(acmeToken, ACME, jobId).text("status")));
@@ -247,7 +248,7 @@ class StatementLifecycleIT {
     }
 
     private JsonNode resultOf(String token, String tenant, Map<String, Object> body) {
-        String jobId = accepted(submit(token, tenant, body));
+        String jobId = acceptedJobId(submit(token, tenant, body));
         await().atMost(Duration.ofSeconds(60)).until(() -> "SUCCEEDED".equals(gateway.status(token, tenant, jobId).text("status"))
                 || terminal(gateway.status(token, tenant, jobId).text("status")));
         Answer status = gateway.status(token, tenant, jobId);
@@ -305,8 +306,4 @@ class StatementLifecycleIT {
         return Long.toString(1_000_000_000L + (long) (Math.random() * 900_000_000L));
     }
 
-    private static String accepted(Answer answer) {
-        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
-        return answer.text("job_id");
-    }
 }

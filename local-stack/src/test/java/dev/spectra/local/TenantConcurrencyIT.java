@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.spectra.local.GatewayClient.acceptedJobId;
 import static dev.spectra.local.GatewayClient.Answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,10 +61,10 @@ class TenantConcurrencyIT {
         String acmeToken = stack.tokens().tokenFor(TenantId.of(ACME));
         String globexToken = stack.tokens().tokenFor(TenantId.of(GLOBEX));
         Map<String, String> jobs = new HashMap<>();
-        jobs.put(accepted(gateway.submit(acmeToken, ACME, SLOW_QUERY + 1)), ACME);
-        jobs.put(accepted(gateway.submit(acmeToken, ACME, SLOW_QUERY + 2)), ACME);
-        jobs.put(accepted(gateway.submit(globexToken, GLOBEX, SLOW_QUERY + 3)), GLOBEX);
-        jobs.put(accepted(gateway.submit(globexToken, GLOBEX, SLOW_QUERY + 4)), GLOBEX);
+        jobs.put(acceptedJobId(gateway.submit(acmeToken, ACME, SLOW_QUERY + 1)), ACME);
+        jobs.put(acceptedJobId(gateway.submit(acmeToken, ACME, SLOW_QUERY + 2)), ACME);
+        jobs.put(acceptedJobId(gateway.submit(globexToken, GLOBEX, SLOW_QUERY + 3)), GLOBEX);
+        jobs.put(acceptedJobId(gateway.submit(globexToken, GLOBEX, SLOW_QUERY + 4)), GLOBEX);
         String acmeUser = stack.databaseUserOf(TenantId.of(ACME));
         String globexUser = stack.databaseUserOf(TenantId.of(GLOBEX));
 
@@ -103,8 +104,4 @@ class TenantConcurrencyIT {
         return active;
     }
 
-    private static String accepted(Answer answer) {
-        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
-        return answer.text("job_id");
-    }
 }
