@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,16 +101,10 @@ public final class ComposeProvisioning {
     }
 
     private static void writeTenantsFile(Path file, String gateway, List<DemoTenant> tenants, LocalTokens tokens) {
-        List<Map<String, String>> entries = new ArrayList<>();
-        for (DemoTenant tenant : tenants) {
-            TenantId id = tenant.id();
-            entries.add(Map.of("id", id.value(), "token", tokens.tokenFor(id)));
-        }
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("gateway", gateway);
-        document.put("tenants", entries);
+        Map<TenantId, String> byTenant = new LinkedHashMap<>();
+        tenants.forEach(tenant -> byTenant.put(tenant.id(), tokens.tokenFor(tenant.id())));
         try {
-            PrivateFiles.write(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(document));
+            TenantsFile.write(file, gateway, byTenant);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file, e);
         }

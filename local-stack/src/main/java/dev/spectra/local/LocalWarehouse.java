@@ -3,7 +3,6 @@ package dev.spectra.local;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -319,7 +318,7 @@ public final class LocalWarehouse implements AutoCloseable {
             }
             for (String user : users) {
                 // the name goes into SQL text: only the opaque names provisioning draws
-                if (!user.matches("u[0-9a-f]{24}")) {
+                if (!ProvisionedTenant.isOpaqueUser(user)) {
                     throw new IllegalStateException("not a tenant login provisioning drew: " + user);
                 }
                 String password = randomPassword();
@@ -358,7 +357,7 @@ public final class LocalWarehouse implements AutoCloseable {
         document.put("user", ADMINISTRATOR);
         document.put("password", password);
         try {
-            PrivateFiles.write(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(document));
+            PrivateFiles.writeJson(file, document);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file, e);
         }

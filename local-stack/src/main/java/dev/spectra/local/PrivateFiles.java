@@ -12,12 +12,21 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
+import tools.jackson.databind.json.JsonMapper;
+
 /** Files holding secrets (passwords, bearer tokens): readable by their owner only, from the moment they exist. */
 final class PrivateFiles {
 
     static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private PrivateFiles() {}
+
+    /** Replaces {@code file} with {@code document} as indented JSON, as {@link #write} does. */
+    static void writeJson(Path file, Object document) throws IOException {
+        write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document));
+    }
 
     /**
      * Replaces {@code file} with {@code content}. The file is created with mode 0600 in the same call that

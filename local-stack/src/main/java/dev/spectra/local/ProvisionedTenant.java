@@ -19,9 +19,14 @@ public record ProvisionedTenant(DemoTenant tenant, String databaseUser) {
     public ProvisionedTenant {
         requireNonNull(tenant, "tenant is null");
         requireNonNull(databaseUser, "databaseUser is null");
-        if (!OPAQUE_USER.matcher(databaseUser).matches()) {
+        if (!isOpaqueUser(databaseUser)) {
             throw new IllegalArgumentException("database user must be 'u' and 24 lower-case hex digits: " + databaseUser);
         }
+    }
+
+    /** Whether {@code name} is a login name as provisioning draws them: safe to put into SQL text. */
+    static boolean isOpaqueUser(String name) {
+        return OPAQUE_USER.matcher(name).matches();
     }
 
     public TenantId id() {

@@ -1,15 +1,14 @@
 package dev.spectra.local;
 
+import dev.spectra.common.tenant.TenantId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,19 +107,10 @@ public final class SpectraLocal {
     }
 
     private static void writeTenantsFile(Path file, String gateway, Map<DemoTenant, String> tokens) {
-        List<Map<String, String>> tenants = new ArrayList<>();
-        tokens.forEach((tenant, token) -> {
-            Map<String, String> entry = new LinkedHashMap<>();
-            entry.put("id", tenant.id().value());
-            entry.put("token", token);
-            tenants.add(entry);
-        });
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("gateway", gateway);
-        document.put("tenants", tenants);
+        Map<TenantId, String> byTenant = new LinkedHashMap<>();
+        tokens.forEach((tenant, token) -> byTenant.put(tenant.id(), token));
         try {
-            // bearer tokens: owner-only from the moment the file exists
-            PrivateFiles.write(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(document));
+            TenantsFile.write(file, gateway, byTenant);
         } catch (IOException e) {
             log.warn("Could not write {}: {}", file, e.toString());
         }
