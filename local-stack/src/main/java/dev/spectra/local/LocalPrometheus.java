@@ -1,6 +1,5 @@
 package dev.spectra.local;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -36,17 +35,7 @@ public final class LocalPrometheus implements AutoCloseable {
 
     /** Where {@code prometheus} is on the PATH, if it is. */
     public static Optional<Path> installed() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String directory : path.split(File.pathSeparator)) {
-            Path program = Path.of(directory, PROGRAM);
-            if (Files.isExecutable(program)) {
-                return Optional.of(program);
-            }
-        }
-        return Optional.empty();
+        return Programs.onPath(PROGRAM);
     }
 
     /** Starts Prometheus scraping {@code managementEndpoints} (instance name to actuator base URL) and waits until it is ready. */

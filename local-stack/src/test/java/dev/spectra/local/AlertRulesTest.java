@@ -4,17 +4,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The alert rules operators load ({@code deploy/prometheus/alerts.yml}) are valid Prometheus rules, and their unit
@@ -28,12 +25,12 @@ class AlertRulesTest {
 
     @BeforeAll
     static void promtoolIsThere() {
-        assumeTrue(onPath("promtool"), "promtool is not on the PATH: install Debian's prometheus package (./spectra test does)");
+        Promtool.assumeInstalled();
     }
 
     @Test
     void theAlertRulesAreValidPrometheusRules() throws Exception {
-        Result check = promtool("check", "rules", "alerts.yml");
+        Promtool.Result check = Promtool.run(RULES, "check", "rules", "alerts.yml");
 
         assertThat(check.exitCode()).as(check.output()).isZero();
         assertThat(check.output()).contains("SUCCESS");
@@ -41,7 +38,7 @@ class AlertRulesTest {
 
     @Test
     void everyAlertRuleTestPassesUnderPromtool() throws Exception {
-        Result test = promtool("test", "rules", "alerts-test.yml");
+        Promtool.Result test = Promtool.run(RULES, "test", "rules", "alerts-test.yml");
 
         assertThat(test.exitCode()).as(test.output()).isZero();
         assertThat(test.output()).contains("SUCCESS");
@@ -63,29 +60,5 @@ class AlertRulesTest {
         assertThat(untested).as("objective alerts without a promtool test").isEmpty();
         assertThat(objectives).contains("SpectraConsumerLagGrowing", "SpectraJobsFailing", "SpectraEndToEndP99OverObjective",
                 "SpectraDataApiThrottled", "SpectraNoQueryWorkerConsuming", "SpectraNoDeliveryWorkerConsuming");
-    }
-
-    private record Result(int exitCode, String output) {}
-
-    private static Result promtool(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("promtool"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).directory(RULES.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool ended").isTrue();
-        return new Result(process.exitValue(), output);
-    }
-
-    static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String directory : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(directory, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -7,19 +7,16 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Grafana dashboards in {@code deploy/grafana/dashboards/} are well-formed without a stack: each is a dashboard with
@@ -143,7 +140,7 @@ class DashboardsTest {
 
     @Test
     void everyExpressionIsPromQlThatPromtoolAccepts(@TempDir Path directory) throws Exception {
-        assumeTrue(AlertRulesTest.onPath("promtool"), "promtool is not on the PATH: install Debian's prometheus package (./spectra test does)");
+        Promtool.assumeInstalled();
         List<Query> queries = GrafanaDashboards.allQueries();
         Map<String, Query> byRecord = new LinkedHashMap<>();
         for (int i = 0; i < queries.size(); i++) {
@@ -155,14 +152,12 @@ class DashboardsTest {
         Path file = directory.resolve("dashboards.rules.yml");
         Files.writeString(file, JsonMapper.builder().build().writeValueAsString(Map.of("groups", List.of(Map.of("name", "dashboards", "rules", rules)))));
 
-        Process process = new ProcessBuilder("promtool", "check", "rules", file.toString()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool ended").isTrue();
+        Promtool.Result check = Promtool.run(directory, "check", "rules", file.toString());
 
         String legend = byRecord.entrySet().stream().map(entry -> entry.getKey() + " = " + entry.getValue())
                 .collect(Collectors.joining(System.lineSeparator()));
-        assertThat(process.exitValue()).as(output + System.lineSeparator() + legend).isZero();
-        assertThat(output).contains("SUCCESS: " + queries.size() + " rules found");
+        assertThat(check.exitCode()).as(check.output() + System.lineSeparator() + legend).isZero();
+        assertThat(check.output()).contains("SUCCESS: " + queries.size() + " rules found");
     }
 
     private static boolean isPrometheus(JsonNode datasource) {

@@ -4,14 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class LocalPrometheusTest {
 
@@ -35,15 +32,13 @@ class LocalPrometheusTest {
 
     @Test
     void theConfigurationPassesPromtoolCheckConfig(@TempDir Path directory) throws Exception {
-        assumeTrue(AlertRulesTest.onPath("promtool"), "promtool is not on the PATH: install Debian's prometheus package (./spectra test does)");
+        Promtool.assumeInstalled();
         Path file = directory.resolve("prometheus.yml");
         Files.writeString(file, LocalPrometheus.configuration(ALERTS, ENDPOINTS));
 
-        Process process = new ProcessBuilder("promtool", "check", "config", file.toString()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool ended").isTrue();
+        Promtool.Result check = Promtool.run(directory, "check", "config", file.toString());
 
-        assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("SUCCESS", "rules found");
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(check.output()).contains("SUCCESS", "rules found");
     }
 }
