@@ -311,10 +311,11 @@ class KubernetesManifestsTest {
         PodSpec pod = ManifestSets.load(set).named(Deployment.class, Workload.GATEWAY.name).orElseThrow().getSpec().getTemplate().getSpec();
         Container gateway = pod.getContainers().getFirst();
         long pause = gateway.getLifecycle().getPreStop().getSleep().getSeconds();
-        long shutdownPhase = Duration.parse("PT" + Repository.applicationProperties(Workload.GATEWAY.module)
-                .getOrDefault("spring.lifecycle.timeout-per-shutdown-phase", "30s").toUpperCase(Locale.ROOT)).toSeconds();
+        Map<String, String> gatewayProperties = Workload.GATEWAY.applicationProperties();
+        long shutdownPhase = Duration.parse("PT" + gatewayProperties.getOrDefault("spring.lifecycle.timeout-per-shutdown-phase", "30s")
+                .toUpperCase(Locale.ROOT)).toSeconds();
 
-        assertThat(Repository.applicationProperties(Workload.GATEWAY.module)).containsEntry("server.shutdown", "graceful");
+        assertThat(gatewayProperties).containsEntry("server.shutdown", "graceful");
         assertThat(pause).as("preStop pause").isBetween(1L, 15L);
         assertThat(pod.getTerminationGracePeriodSeconds()).as("the grace period holds the pause and Spring's shutdown phase")
                 .isGreaterThan(pause + shutdownPhase);
@@ -377,7 +378,7 @@ class KubernetesManifestsTest {
                 }
             }
         }
-        String application = Repository.applicationProperties(Workload.QUERY_WORKER.module).get("management.metrics.tags.application");
+        String application = Workload.QUERY_WORKER.applicationProperties().get("management.metrics.tags.application");
         int runningPerPod = Integer.parseInt(ManifestSets.load(ManifestSets.BASE).configMap(Workload.QUERY_WORKER.name).getData()
                 .get("SPECTRA_SCHEDULING_MAXRUNNING"));
 
@@ -414,7 +415,7 @@ class KubernetesManifestsTest {
     void theQueryWorkerFleetAtItsCeilingHoldsNoMoreWarehouseConnectionsThanTheBudget(String set) {
         Manifests manifests = ManifestSets.load(set);
         Map<String, String> config = manifests.configMap(Workload.QUERY_WORKER.name).getData();
-        Map<String, String> defaults = Repository.applicationProperties(Workload.QUERY_WORKER.module);
+        Map<String, String> defaults = Workload.QUERY_WORKER.applicationProperties();
         int sessionsPerPod = Integer.parseInt(config.getOrDefault("SPECTRA_SESSIONS_MAXOPEN", defaults.get("spectra.sessions.max-open")));
         int runningPerPod = Integer.parseInt(config.getOrDefault("SPECTRA_SCHEDULING_MAXRUNNING", defaults.get("spectra.scheduling.max-running")));
         int ceiling = manifests.scaledObject(Workload.QUERY_WORKER.name).orElseThrow().spec().maxReplicaCount();

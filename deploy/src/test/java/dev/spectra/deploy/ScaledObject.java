@@ -72,7 +72,7 @@ record ScaledObject(String apiVersion, String kind, ObjectMeta metadata, Spec sp
 
     /** The one kafka trigger, which the workers' ScaledObjects have. */
     Trigger kafkaTrigger() {
-        List<Trigger> kafka = spec.triggers().stream().filter(trigger -> "kafka".equals(trigger.type())).toList();
+        List<Trigger> kafka = triggers("kafka");
         if (kafka.size() != 1) {
             throw new AssertionError("ScaledObject " + name() + " has " + kafka.size() + " kafka triggers, not one");
         }
