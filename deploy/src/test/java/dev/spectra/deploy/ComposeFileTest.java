@@ -281,7 +281,7 @@ class ComposeFileTest {
 
     @Test
     void debiansDockerComposeAcceptsTheFile() throws Exception {
-        assumeTrue(onPath("docker-compose"), "docker-compose is not on the PATH (Debian's package provides it); skipped");
+        assumeTrue(Programs.onPath("docker-compose").isPresent(), "docker-compose is not on the PATH (Debian's package provides it); skipped");
         Process process = new ProcessBuilder("docker-compose", "-f", ComposeFile.PATH, "config", "-q")
                 .directory(Repository.ROOT.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -291,7 +291,7 @@ class ComposeFileTest {
 
     @Test
     void promtoolAcceptsThePrometheusConfigAndItsRules() throws Exception {
-        assumeTrue(onPath("promtool"), "promtool is not on the PATH; skipped");
+        assumeTrue(Programs.onPath("promtool").isPresent(), "promtool is not on the PATH; skipped");
         Process process = new ProcessBuilder("promtool", "check", "config", PROMETHEUS_CONFIG)
                 .directory(Repository.ROOT.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -340,10 +340,4 @@ class ComposeFileTest {
     private static List<String> messages(List<Error> errors) {
         return errors.stream().map(Error::toString).toList();
     }
-
-    private static boolean onPath(String command) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .anyMatch(directory -> Files.isExecutable(Path.of(directory, command)));
-    }
-
 }

@@ -1,12 +1,10 @@
 package dev.spectra.deploy;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -19,15 +17,7 @@ final class Kustomize {
     }
 
     static Optional<Path> kubectl() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        return Arrays.stream(path.split(File.pathSeparator))
-                .filter(directory -> !directory.isBlank())
-                .map(directory -> Path.of(directory, "kubectl"))
-                .filter(Files::isExecutable)
-                .findFirst();
+        return Programs.onPath("kubectl");
     }
 
     /** The overlay's rendered manifests; fails with kubectl's own message when it exits non-zero. */
